@@ -1,0 +1,146 @@
+using System.CommandLine;
+using TorchTutorial.Data;
+using TorchTutorial.Devices;
+using TorchTutorial.Examples.Sections;
+
+namespace TorchTutorial.Examples.Cli;
+
+/// <summary>
+/// The command line: <c>SECTION [--device D] [--seed N] [--steps N] [--batch N --input N --hidden N --output N]
+/// [--lr X] [--threads N] [--log-every N] [--format text|tutorial|json] [--plot FILE]</c>.
+/// </summary>
+public sealed class ExampleCommandLine
+{
+    /// <summary>
+    /// libtorch threads when --threads is not given. One: at the tutorial's sizes a step is a handful of small
+    /// matrix products, and on the 2-core machines this was measured on, a second thread made a 64×1000×100
+    /// product up to 70 times slower (see docs/benchmarks.md).
+    /// </summary>
+    public const int DefaultThreads = 1;
+
+    private readonly Argument<string> section = new("section")
+    {
+        Description = "The section to run: " + string.Join(", ", SectionCatalog.Names),
+    };
+
+    private readonly Option<string> device = new("--device")
+    {
+        Description = $"Where to compute: {DeviceSelection.Accepted} (CUDA when available, else CPU)",
+        DefaultValueFactory = _ => "cpu",
+    };
+
+    private readonly Option<long> seed = new("--seed") { Description = "torch.manual_seed before the section creates anything", DefaultValueFactory = _ => 0 };
+    private readonly Option<int> steps = new("--steps") { Description = "Training steps", DefaultValueFactory = _ => 500 };
+    private readonly Option<int> batch = new("--batch") { Description = "N, the batch size", DefaultValueFactory = _ => NetworkSizes.Tutorial.Batch };
+    private readonly Option<int> input = new("--input") { Description = "D_in, the input dimension", DefaultValueFactory = _ => NetworkSizes.Tutorial.Input };
+    private readonly Option<int> hidden = new("--hidden") { Description = "H, the hidden dimension", DefaultValueFactory = _ => NetworkSizes.Tutorial.Hidden };
+    private readonly Option<int> output = new("--output") { Description = "D_out, the output dimension", DefaultValueFactory = _ => NetworkSizes.Tutorial.Output };
+    private readonly Option<double?> lr = new("--lr") { Description = "Learning rate (default: the script's own)" };
+    private readonly Option<int> threads = new("--threads") { Description = "libtorch threads", DefaultValueFactory = _ => DefaultThreads };
+    private readonly Option<int> logEvery = new("--log-every") { Description = "Print the loss every N steps", DefaultValueFactory = _ => 1 };
+    private readonly Option<string> format = new("--format") { Description = "text, tutorial (exactly the Python script's output) or json", DefaultValueFactory = _ => "text" };
+    private readonly Option<string?> plot = new("--plot") { Description = "Draw the loss curve to FILE (.png or .svg)" };
+
+    /// <summary>Builds the command.</summary>
+    public ExampleCommandLine()
+    {
+        Root = new RootCommand("Learning PyTorch with Examples, in C# on TorchSharp. Runs one tutorial section, or all of them.")
+        {
+            section, device, seed, steps, batch, input, hidden, output, lr, threads, logEvery, format, plot,
+        };
+    }
+
+    /// <summary>The System.CommandLine root command (for help).</summary>
+    public RootCommand Root { get; }
+
+    /// <summary>Parses and validates <paramref name="args"/>.</summary>
+    /// <returns>The options, or null when the user asked for help or the version (already printed).</returns>
+    /// <exception cref="UsageException">The input is bad; the message is one line.</exception>
+    public ExampleOptions? Parse(string[] args, TextWriter helpOutput)
+    {
+        var result = Root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            throw new UsageException(result.Errors[0].Message);
+        }
+
+        if (result.Action is not null)   // --help or --version: the root command has no action of its own
+        {
+            result.Invoke(new InvocationConfiguration { Output = helpOutput });
+            return null;
+        }
+
+        string name = result.GetValue(section)!;
+        if (SectionCatalog.Find(name) is null && !name.Equals(SectionCatalog.All, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UsageException($"Unknown section '{name}'. Choose one of: {string.Join(", ", SectionCatalog.Names)}.");
+        }
+
+        string deviceText = result.GetValue(device)!;
+        try
+        {
+            DeviceSelection.Parse(deviceText);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException(FirstSentence(ex));
+        }
+
+        double? learningRate = result.GetValue(lr);
+        if (learningRate is { } rate && !(double.IsFinite(rate) && rate > 0))
+        {
+            throw new UsageException($"--lr must be a positive finite number, not {rate}.");
+        }
+
+        string? plotFile = result.GetValue(plot);
+        if (plotFile is not null)
+        {
+            string extension = Path.GetExtension(plotFile).ToLowerInvariant();
+            if (extension is not (".png" or ".svg"))
+            {
+                throw new UsageException($"--plot '{plotFile}': the file must end in .png or .svg.");
+            }
+
+            string? directory = Path.GetDirectoryName(Path.GetFullPath(plotFile));
+            if (directory is not null && !Directory.Exists(directory))
+            {
+                throw new UsageException($"--plot '{plotFile}': the folder '{directory}' does not exist.");
+            }
+        }
+
+        return new ExampleOptions(
+            Section: name.ToLowerInvariant(),
+            Device: deviceText,
+            Seed: result.GetValue(seed),
+            Steps: Positive(result.GetValue(steps), "--steps"),
+            Sizes: new NetworkSizes(
+                Positive(result.GetValue(batch), "--batch"),
+                Positive(result.GetValue(input), "--input"),
+                Positive(result.GetValue(hidden), "--hidden"),
+                Positive(result.GetValue(output), "--output")),
+            LearningRate: learningRate,
+            Threads: Positive(result.GetValue(threads), "--threads"),
+            LogEvery: Positive(result.GetValue(logEvery), "--log-every"),
+            Format: ParseFormat(result.GetValue(format)!),
+            PlotFile: plotFile);
+    }
+
+    private static int Positive(int value, string option) =>
+        value > 0 ? value : throw new UsageException($"{option} must be a positive integer, not {value}.");
+
+    private static OutputFormat ParseFormat(string text) => text.ToLowerInvariant() switch
+    {
+        "text" => OutputFormat.Text,
+        "tutorial" => OutputFormat.Tutorial,
+        "json" => OutputFormat.Json,
+        _ => throw new UsageException($"--format must be text, tutorial or json, not '{text}'."),
+    };
+
+    private static string FirstSentence(ArgumentException ex)
+    {
+        // ArgumentException appends " (Parameter 'x')"; the CLI shows only the sentence.
+        string message = ex.Message;
+        int parameter = message.IndexOf(" (Parameter", StringComparison.Ordinal);
+        return parameter < 0 ? message : message[..parameter];
+    }
+}

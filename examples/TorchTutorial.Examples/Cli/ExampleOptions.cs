@@ -1,0 +1,26 @@
+using TorchTutorial.Data;
+
+namespace TorchTutorial.Examples.Cli;
+
+/// <summary>The parsed and validated command line.</summary>
+/// <param name="Section">A section name or <c>all</c>.</param>
+/// <param name="Device">The device as written: cpu, auto, cuda or cuda:N.</param>
+/// <param name="Seed">The seed passed to <c>torch.manual_seed</c> before each section.</param>
+/// <param name="Steps">Training steps per section.</param>
+/// <param name="Sizes">N, D_in, H, D_out.</param>
+/// <param name="LearningRate">The learning rate, or null for each script's own.</param>
+/// <param name="Threads">libtorch's intra-op thread count.</param>
+/// <param name="LogEvery">Print every this many steps.</param>
+/// <param name="Format">What to print.</param>
+/// <param name="PlotFile">Where to draw the loss curve (.png or .svg), or null.</param>
+public sealed record ExampleOptions(
+    string Section,
+    string Device,
+    long Seed,
+    int Steps,
+    NetworkSizes Sizes,
+    double? LearningRate,
+    int Threads,
+    int LogEvery,
+    OutputFormat Format,
+    string? PlotFile);

@@ -1,0 +1,54 @@
+using TorchSharp;
+using TorchTutorial.Data;
+using TorchTutorial.Modules;
+using static TorchSharp.torch;
+
+namespace TorchTutorial.Examples.Sections;
+
+/// <summary>two_layer_net_module.py: a custom <see cref="TwoLayerNet"/> Module trained by <c>torch.optim.SGD</c>.</summary>
+public sealed class ModuleSection : ITutorialSection
+{
+    /// <inheritdoc />
+    public string Name => "module";
+
+    /// <inheritdoc />
+    public string Script => "two_layer_net_module.py";
+
+    /// <inheritdoc />
+    public string Title => "Custom nn Module: TwoLayerNet trained by SGD";
+
+    /// <inheritdoc />
+    public double DefaultLearningRate => 1e-4;
+
+    /// <inheritdoc />
+    public bool Trains => true;
+
+    /// <inheritdoc />
+    public SectionResult Run(SectionContext context)
+    {
+        var device = context.Device;
+        var (N, D_in, H, D_out) = context.Sizes;
+
+        using var data = RandomRegressionData.Create(context.Sizes, device);
+        var (x, y) = (data.X, data.Y);
+
+        // Construct our model by instantiating the class defined in the library
+        using var model = new TwoLayerNet(D_in, H, D_out, device);
+
+        // The SGD constructor takes the learnable parameters of the two nn.Linear members of the model.
+        using var criterion = nn.MSELoss(reduction: nn.Reduction.Sum);
+        using var optimizer = optim.SGD(model.parameters(), context.LearningRate);
+        var result = context.Train(t =>
+        {
+            var y_pred = model.forward(x);
+            var loss = criterion.forward(y_pred, y);
+
+            // Zero gradients, perform a backward pass, and update the weights.
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            return loss;
+        });
+        return SectionResult.Of(Name, result);
+    }
+}

@@ -1,0 +1,57 @@
+using TorchSharp;
+using TorchTutorial.Data;
+using TorchTutorial.Training;
+
+namespace TorchTutorial.Examples.Sections;
+
+/// <summary>Everything a section needs: sizes, learning rate, device, seed, and the training loop to run its steps in.</summary>
+public sealed class SectionContext
+{
+    /// <summary>Creates a context.</summary>
+    /// <param name="sizes">N, D_in, H, D_out.</param>
+    /// <param name="training">Steps, learning rate and logging interval.</param>
+    /// <param name="device">The device to compute on.</param>
+    /// <param name="seed">The seed the run started from (already applied with <c>torch.manual_seed</c>).</param>
+    /// <param name="progress">Receives logged steps; may be null.</param>
+    /// <param name="output">Where sections that show tensors (clamp, static-graph) write; <see cref="TextWriter.Null"/> to silence.</param>
+    /// <param name="cancellationToken">Stops training after the current step.</param>
+    public SectionContext(NetworkSizes sizes, TrainingOptions training, torch.Device device, long seed,
+        IProgress<TrainingProgress>? progress = null, TextWriter? output = null, CancellationToken cancellationToken = default)
+    {
+        Sizes = sizes;
+        Training = training;
+        Device = device;
+        Seed = seed;
+        Progress = progress;
+        Output = output ?? TextWriter.Null;
+        CancellationToken = cancellationToken;
+    }
+
+    /// <summary>N, D_in, H, D_out.</summary>
+    public NetworkSizes Sizes { get; }
+
+    /// <summary>Steps, learning rate and logging interval.</summary>
+    public TrainingOptions Training { get; }
+
+    /// <summary>The learning rate (from <see cref="Training"/>).</summary>
+    public double LearningRate => Training.LearningRate;
+
+    /// <summary>The device to compute on.</summary>
+    public torch.Device Device { get; }
+
+    /// <summary>The seed the run started from.</summary>
+    public long Seed { get; }
+
+    /// <summary>Receives logged steps.</summary>
+    public IProgress<TrainingProgress>? Progress { get; }
+
+    /// <summary>Where sections that show tensors write.</summary>
+    public TextWriter Output { get; }
+
+    /// <summary>Stops training after the current step.</summary>
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>Runs <c>for t in range(steps)</c> over <paramref name="step"/>, each step in its own DisposeScope.</summary>
+    public TrainingResult Train(Func<int, torch.Tensor> step) =>
+        new TrainingLoop(Training).Run(step, Progress, CancellationToken);
+}

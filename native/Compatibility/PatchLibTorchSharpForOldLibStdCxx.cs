@@ -1,0 +1,281 @@
+#nullable enable
+namespace TorchTutorial.Native
+{
+    using System;
+    using System.Collections.Generic;
+    using System.IO;
+    using Microsoft.Build.Framework;
+    using Microsoft.Build.Utilities;
+
+    /// <summary>
+    /// MSBuild task: for each <c>libLibTorchSharp.so</c> item, returns the file to copy to the output. When the host's
+    /// <c>libstdc++.so.6</c> lacks <c>GLIBCXX_3.4.32</c> that is a copy under <see cref="OutputDirectory"/> whose
+    /// version need is marked weak (see <see cref="GlibcxxWeakVersionPatcher"/>); otherwise the original file.
+    /// The input files (in the NuGet cache) are only read, never written.
+    /// </summary>
+    /// <remarks>
+    /// Used from <c>LibTorchSharpCompatibility.targets</c> through RoslynCodeTaskFactory, which compiles this file
+    /// together with the other <c>*.cs</c> files of <c>native/Compatibility</c> against netstandard2.0.
+    /// </remarks>
+    public sealed class PatchLibTorchSharpForOldLibStdCxx : Microsoft.Build.Utilities.Task
+    {
+        /// <summary>The libraries to check (full paths; metadata is carried over to <see cref="LibrariesToUse"/>).</summary>
+        [Required]
+        public ITaskItem[] Libraries { get; set; } = new ITaskItem[0];
+
+        /// <summary>Directory for patched copies, normally under <c>$(IntermediateOutputPath)</c>.</summary>
+        [Required]
+        public string OutputDirectory { get; set; } = string.Empty;
+
+        /// <summary>
+        /// Optional path of the <c>libstdc++.so.6</c> to check instead of the one this process uses
+        /// (see <see cref="HostLibStdCxxLocator"/>).
+        /// </summary>
+        public string? HostLibStdCxxPath { get; set; }
+
+        /// <summary>Optional NuGet global packages folder; the task refuses to write below it (as below the defaults).</summary>
+        public string? NuGetPackageRoot { get; set; }
+
+        /// <summary>The dependency whose version need is marked weak; defaults to <c>libstdc++.so.6</c>.</summary>
+        public string NeededFileName { get; set; } = GlibcxxWeakVersionPatcher.LibStdCxxFileName;
+
+        /// <summary>The version whose need is marked weak; defaults to <c>GLIBCXX_3.4.32</c>.</summary>
+        public string VersionName { get; set; } = GlibcxxWeakVersionPatcher.RequiredVersion;
+
+        /// <summary>
+        /// One item per <see cref="Libraries"/> item, same order and metadata: the patched copy, or the original when
+        /// no patch is needed.
+        /// </summary>
+        [Output]
+        public ITaskItem[] LibrariesToUse { get; set; } = new ITaskItem[0];
+
+        /// <summary>The patched copies this task produced or found up to date (for <c>FileWrites</c>).</summary>
+        [Output]
+        public ITaskItem[] PatchedFiles { get; set; } = new ITaskItem[0];
+
+        /// <inheritdoc/>
+        public override bool Execute()
+        {
+            try
+            {
+                return Run();
+            }
+            catch (ElfFormatException e)
+            {
+                return Fail(e.Message);
+            }
+            catch (WeakVersionPatchRefusedException e)
+            {
+                return Fail(e.Message);
+            }
+            catch (IOException e)
+            {
+                return Fail(e.Message);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                return Fail(e.Message);
+            }
+        }
+
+        private bool Fail(string message)
+        {
+            Log.LogError(null, "TT0100", null, null, 0, 0, 0, 0,
+                "TorchTutorial: " + message + " To skip this step, build with -p:TorchTutorialPatchLibTorchSharp=false.");
+            return false;
+        }
+
+        private bool Run()
+        {
+            if (string.IsNullOrWhiteSpace(OutputDirectory))
+            {
+                return Fail("the OutputDirectory parameter of PatchLibTorchSharpForOldLibStdCxx is empty.");
+            }
+
+            string outputDirectory = Path.GetFullPath(OutputDirectory);
+            string? hostLibStdCxx = ResolveHostLibStdCxx();
+            if (hostLibStdCxx == null && !string.IsNullOrEmpty(HostLibStdCxxPath))
+            {
+                return Fail("HostLibStdCxxPath '" + HostLibStdCxxPath + "' does not exist.");
+            }
+
+            bool hostDefinesVersion = false;
+            string hostDescription;
+            if (hostLibStdCxx == null)
+            {
+                hostDescription = "(no " + NeededFileName + " found in this process or in " + string.Join(", ", HostLibStdCxxLocator.ProbeDirectories) + ")";
+            }
+            else
+            {
+                hostDescription = hostLibStdCxx;
+                try
+                {
+                    hostDefinesVersion = GlibcxxWeakVersionPatcher.ReadDefinedVersions(File.ReadAllBytes(hostLibStdCxx), hostLibStdCxx).Contains(VersionName);
+                }
+                catch (ElfFormatException e)
+                {
+                    // Marking the need weak is harmless where the version exists, so an unreadable host library is no reason to stop.
+                    Log.LogMessage(MessageImportance.Normal, "TorchTutorial: could not read the versions of " + hostLibStdCxx + " (" + e.Message + "); patching anyway.");
+                }
+            }
+
+            var results = new List<ITaskItem>();
+            var written = new List<ITaskItem>();
+            foreach (ITaskItem library in Libraries)
+            {
+                string source = Path.GetFullPath(library.ItemSpec);
+                if (hostDefinesVersion)
+                {
+                    Log.LogMessage(MessageImportance.High, "TorchTutorial: libstdc++ at " + hostDescription + " defines " + VersionName
+                        + "; using " + source + " unchanged.");
+                    results.Add(library);
+                    continue;
+                }
+
+                WeakVersionPatchResult result = GlibcxxWeakVersionPatcher.Patch(File.ReadAllBytes(source), NeededFileName, VersionName, source);
+                if (result.Outcome != WeakVersionPatchOutcome.Patched)
+                {
+                    string why = result.Outcome == WeakVersionPatchOutcome.AlreadyWeak
+                        ? "its " + VersionName + " need is already weak"
+                        : "it does not need " + VersionName + " from " + NeededFileName;
+                    Log.LogMessage(MessageImportance.High, "TorchTutorial: using " + source + " unchanged: " + why + ".");
+                    results.Add(library);
+                    continue;
+                }
+
+                string destination = Path.Combine(outputDirectory, StableDirectoryName(source), Path.GetFileName(source));
+                EnsureNotInPackageFolder(source, destination);
+                bool changed = WriteIfDifferent(destination, result.Data);
+                string symbols = result.BoundSymbols.Count == 0 ? string.Empty : ", bound only to " + string.Join(", ", result.BoundSymbols);
+                Log.LogMessage(
+                    changed ? MessageImportance.High : MessageImportance.Normal,
+                    "TorchTutorial: libstdc++ at " + hostDescription + " lacks " + VersionName + "; "
+                    + (changed ? "wrote patched copy " : "patched copy is up to date: ") + destination
+                    + " (" + VersionName + " need marked weak" + symbols + "; original " + source + " untouched)");
+
+                var patchedItem = new TaskItem(destination);
+                library.CopyMetadataTo(patchedItem);
+                results.Add(patchedItem);
+                written.Add(new TaskItem(destination));
+            }
+
+            LibrariesToUse = results.ToArray();
+            PatchedFiles = written.ToArray();
+            return !Log.HasLoggedErrors;
+        }
+
+        private string? ResolveHostLibStdCxx()
+        {
+            if (!string.IsNullOrEmpty(HostLibStdCxxPath))
+            {
+                return File.Exists(HostLibStdCxxPath) ? Path.GetFullPath(HostLibStdCxxPath) : null;
+            }
+
+            return HostLibStdCxxLocator.Locate();
+        }
+
+        private void EnsureNotInPackageFolder(string source, string destination)
+        {
+            var protectedRoots = new List<string> { Path.GetDirectoryName(source) ?? source };
+            if (!string.IsNullOrEmpty(NuGetPackageRoot))
+            {
+                protectedRoots.Add(NuGetPackageRoot!);
+            }
+
+            string? fromEnvironment = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
+            if (!string.IsNullOrEmpty(fromEnvironment))
+            {
+                protectedRoots.Add(fromEnvironment!);
+            }
+
+            string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            if (!string.IsNullOrEmpty(home))
+            {
+                protectedRoots.Add(Path.Combine(home, ".nuget", "packages"));
+            }
+
+            foreach (string root in protectedRoots)
+            {
+                string full = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+                if (destination.StartsWith(full, StringComparison.Ordinal))
+                {
+                    throw new IOException("refusing to write the patched copy of " + source + " to " + destination
+                        + " because that is inside " + full + " (the NuGet package folder must stay pristine); "
+                        + "point OutputDirectory at the project's obj directory.");
+                }
+            }
+        }
+
+        private static string StableDirectoryName(string source)
+        {
+            // FNV-1a of the source path: distinct sources (package versions, RIDs) get distinct folders, the same source
+            // always the same folder, so build and publish share one up-to-date copy.
+            uint hash = 2166136261;
+            foreach (char c in source)
+            {
+                hash = unchecked((hash ^ c) * 16777619);
+            }
+
+            return hash.ToString("x8");
+        }
+
+        private static bool WriteIfDifferent(string destination, byte[] content)
+        {
+            if (File.Exists(destination) && SameBytes(File.ReadAllBytes(destination), content))
+            {
+                return false;
+            }
+
+            string directory = Path.GetDirectoryName(destination) ?? ".";
+            Directory.CreateDirectory(directory);
+            string temporary = Path.Combine(directory, "." + Path.GetFileName(destination) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+            try
+            {
+                File.WriteAllBytes(temporary, content);
+                if (File.Exists(destination))
+                {
+                    File.Replace(temporary, destination, null);
+                }
+                else
+                {
+                    try
+                    {
+                        File.Move(temporary, destination);
+                    }
+                    catch (IOException) when (File.Exists(destination))
+                    {
+                        // Another build created it meanwhile; replace atomically.
+                        File.Replace(temporary, destination, null);
+                    }
+                }
+            }
+            finally
+            {
+                if (File.Exists(temporary))
+                {
+                    File.Delete(temporary);
+                }
+            }
+
+            return true;
+        }
+
+        private static bool SameBytes(byte[] left, byte[] right)
+        {
+            if (left.Length != right.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < left.Length; i++)
+            {
+                if (left[i] != right[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}
