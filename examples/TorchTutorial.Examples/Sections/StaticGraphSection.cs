@@ -53,8 +53,8 @@ public sealed class StaticGraphSection : ITutorialSection
         using var w2 = randn(H, D_out, device: device, dtype: dtype, requires_grad: true);
 
         // The eager run starts from copies of the same weights.
-        using var w1_eager = w1.detach().clone().requires_grad_(true);
-        using var w2_eager = w2.detach().clone().requires_grad_(true);
+        using var w1_eager = w1.clone().detach_().requires_grad_(true);
+        using var w2_eager = w2.clone().detach_().requires_grad_(true);
 
         // Build the graph once.
         using var graph = jit.compile(Source);

@@ -1,0 +1,173 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace TorchTutorial.Tests.Cli;
+
+/// <summary>The examples program end to end, run as a process exactly as a user runs it.</summary>
+public sealed partial class ExampleProgramTests
+{
+    [TestCase("no-such-section")]
+    [TestCase("autograd", "--no-such-option")]
+    [TestCase("autograd", "--steps", "0")]
+    [TestCase("autograd", "--steps", "-3")]
+    [TestCase("autograd", "--steps", "many")]
+    [TestCase("autograd", "--batch", "0")]
+    [TestCase("autograd", "--hidden", "-1")]
+    [TestCase("autograd", "--lr", "-1e-6")]
+    [TestCase("autograd", "--lr", "0")]
+    [TestCase("autograd", "--lr", "NaN")]
+    [TestCase("autograd", "--lr", "Infinity")]
+    [TestCase("autograd", "--lr", "fast")]
+    [TestCase("autograd", "--device", "tpu")]
+    [TestCase("autograd", "--device", "cuda:x")]
+    [TestCase("autograd", "--threads", "0")]
+    [TestCase("autograd", "--log-every", "0")]
+    [TestCase("autograd", "--format", "xml")]
+    [TestCase("autograd", "--plot", "loss.txt")]
+    [TestCase("autograd", "--plot", "/no/such/folder/loss.png")]
+    public void BadInput_PrintsOneLineOnStderr_AndExitsWith2(params string[] arguments)
+    {
+        var outcome = ProcessRunner.RunExamples(arguments);
+
+        var lines = outcome.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.ExitCode, Is.EqualTo(2), outcome.Stderr);
+            Assert.That(lines, Has.Length.EqualTo(1), outcome.Stderr);
+            Assert.That(outcome.Stderr, Does.StartWith("error: "));
+            Assert.That(outcome.Stderr, Does.Not.Contain("   at "), "no stack trace");
+            Assert.That(outcome.Stdout, Is.Empty);
+        });
+    }
+
+    [Test]
+    public void CudaOnACpuOnlyBuild_IsAClearUsageError()
+    {
+        var outcome = ProcessRunner.RunExamples("autograd", "--device", "cuda:0");
+
+        if (outcome.ExitCode == 0)
+        {
+            Assert.Ignore("This build has a usable CUDA device.");
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.ExitCode, Is.EqualTo(2));
+            Assert.That(outcome.Stderr, Does.Contain("cuda:0").And.Contain("not available"));
+            Assert.That(outcome.Stderr.Trim().Split('\n'), Has.Length.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public void TutorialFormat_PrintsExactlyTLossLines()
+    {
+        var outcome = ProcessRunner.RunExamples("autograd", "--steps", "7", "--format", "tutorial");
+
+        var lines = outcome.Stdout.TrimEnd('\n').Split('\n');
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.ExitCode, Is.EqualTo(0), outcome.Stderr);
+            Assert.That(lines, Has.Length.EqualTo(7));
+            Assert.That(lines, Has.All.Match(TLossLine()));
+            Assert.That(lines.Select(l => int.Parse(l.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)), Is.EqualTo(Enumerable.Range(0, 7)));
+            Assert.That(outcome.Stderr, Is.Empty);
+        });
+    }
+
+    [Test]
+    public void TutorialFormat_WithLogEvery_PrintsLikeTheTutorialsModulo()
+    {
+        var outcome = ProcessRunner.RunExamples("nn", "--steps", "30", "--log-every", "10", "--format", "tutorial", "--batch", "8", "--input", "20");
+
+        Assert.That(outcome.Stdout.TrimEnd('\n').Split('\n').Select(l => l.Split(' ')[0]), Is.EqualTo(new[] { "9", "19", "29" }));
+    }
+
+    [Test]
+    public void JsonFormat_IsOneReportWithOptionsLossesAndTiming()
+    {
+        var outcome = ProcessRunner.RunExamples("optim", "--steps", "12", "--format", "json", "--seed", "3", "--lr", "0.001");
+
+        using var json = JsonDocument.Parse(outcome.Stdout);
+        var root = json.RootElement;
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.ExitCode, Is.EqualTo(0), outcome.Stderr);
+            Assert.That(root.GetProperty("section").GetString(), Is.EqualTo("optim"));
+            Assert.That(root.GetProperty("options").GetProperty("seed").GetInt64(), Is.EqualTo(3));
+            Assert.That(root.GetProperty("options").GetProperty("lr").GetDouble(), Is.EqualTo(0.001));
+            Assert.That(root.GetProperty("options").GetProperty("device").GetString(), Is.EqualTo("cpu"));
+            Assert.That(root.GetProperty("losses").GetArrayLength(), Is.EqualTo(12));
+            Assert.That(root.GetProperty("finalLoss").GetDouble(), Is.EqualTo(root.GetProperty("losses")[11].GetProperty("loss").GetDouble()));
+            Assert.That(root.GetProperty("timePerStepMs").GetDouble(), Is.GreaterThan(0));
+        });
+    }
+
+    [Test]
+    public void TextFormat_HasAHeaderLossesAndASummaryTable()
+    {
+        var outcome = ProcessRunner.RunExamples("module", "--steps", "5");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.ExitCode, Is.EqualTo(0), outcome.Stderr);
+            Assert.That(outcome.Stdout, Does.Contain("== module:").And.Contain("two_layer_net_module.py"));
+            Assert.That(outcome.Stdout, Does.Contain("first loss").And.Contain("ms/step"));
+            Assert.That(outcome.Stdout, Does.Match(@"(?m)^4 \d"));
+        });
+    }
+
+    [Test]
+    public void All_RunsEverySection_AndEndsWithTheSummaryTable()
+    {
+        var outcome = ProcessRunner.RunExamples("all", "--steps", "3", "--batch", "8", "--input", "20", "--hidden", "6", "--output", "3");
+
+        Assert.That(outcome.ExitCode, Is.EqualTo(0), outcome.Stderr);
+        foreach (var name in new[] { "tensors", "autograd", "custom-function", "clamp", "static-graph", "nn", "optim", "module", "dynamic" })
+        {
+            Assert.That(outcome.Stdout, Does.Contain($"== {name}:"));
+            Assert.That(outcome.Stdout, Does.Match($@"(?m)^\s+{Regex.Escape(name)}\s+cpu\s"));
+        }
+    }
+
+    [Test]
+    public void Divergence_IsAClearMessage_WithoutNanLines()
+    {
+        var outcome = ProcessRunner.RunExamples("autograd", "--lr", "1", "--format", "tutorial");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.ExitCode, Is.EqualTo(3));
+            Assert.That(outcome.Stderr, Does.Contain("diverged").And.Contain("learning rate 1").And.Contain("--lr"));
+            Assert.That(outcome.Stdout, Does.Not.Contain("nan").And.Not.Contain("inf"));
+        });
+    }
+
+    [TestCase(".png")]
+    [TestCase(".svg")]
+    public void Plot_WritesTheImage(string extension)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"torchtutorial-{Guid.NewGuid():N}{extension}");
+        try
+        {
+            var outcome = ProcessRunner.RunExamples("nn", "--steps", "40", "--format", "tutorial", "--plot", path);
+
+            Assert.That(outcome.ExitCode, Is.EqualTo(0), outcome.Stderr);
+            byte[] content = File.ReadAllBytes(path);
+            if (extension == ".png")
+            {
+                Assert.That(content.Take(8), Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }));
+            }
+            else
+            {
+                Assert.That(System.Text.Encoding.UTF8.GetString(content), Does.Contain("<svg"));
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [GeneratedRegex(@"^\d+ -?\d+(\.\d+)?(e[+-]\d+)?$")]
+    private static partial Regex TLossLine();
+}
