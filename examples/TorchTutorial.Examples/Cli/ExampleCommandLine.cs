@@ -40,13 +40,16 @@ public sealed class ExampleCommandLine
     private readonly Option<int> logEvery = new("--log-every") { Description = "Print the loss every N steps", DefaultValueFactory = _ => 1 };
     private readonly Option<string> format = new("--format") { Description = "text, tutorial (exactly the Python script's output) or json", DefaultValueFactory = _ => "text" };
     private readonly Option<string?> plot = new("--plot") { Description = "Draw the loss curve to FILE (.png or .svg)" };
+    private readonly Option<string> dtype = new("--dtype") { Description = "float32 (the tutorial's) or float64", DefaultValueFactory = _ => "float32" };
+    private readonly Option<string?> compare = new("--compare") { Description = "Compare the losses with FILE, a PyTorch run's output ('t loss' lines); exit 5 above --tolerance" };
+    private readonly Option<double> tolerance = new("--tolerance") { Description = "Largest relative deviation --compare accepts", DefaultValueFactory = _ => ExampleOptions.DefaultTolerance };
 
     /// <summary>Builds the command.</summary>
     public ExampleCommandLine()
     {
         Root = new RootCommand("Learning PyTorch with Examples, in C# on TorchSharp. Runs one tutorial section, or all of them.")
         {
-            section, device, seed, steps, batch, input, hidden, output, lr, threads, logEvery, format, plot,
+            section, device, seed, steps, batch, input, hidden, output, lr, threads, logEvery, format, plot, compare, tolerance, dtype,
         };
     }
 
@@ -108,6 +111,26 @@ public sealed class ExampleCommandLine
             }
         }
 
+        string? compareFile = result.GetValue(compare);
+        double toleranceValue = result.GetValue(tolerance);
+        if (!(double.IsFinite(toleranceValue) && toleranceValue > 0))
+        {
+            throw new UsageException($"--tolerance must be a positive finite number, not {toleranceValue}.");
+        }
+
+        if (compareFile is not null)
+        {
+            if (SectionCatalog.Find(name) is not { Trains: true })
+            {
+                throw new UsageException($"--compare needs one training section, not '{name}'.");
+            }
+
+            if (!File.Exists(compareFile))
+            {
+                throw new UsageException($"--compare '{compareFile}': no such file.");
+            }
+        }
+
         return new ExampleOptions(
             Section: name.ToLowerInvariant(),
             Device: deviceText,
@@ -122,7 +145,10 @@ public sealed class ExampleCommandLine
             Threads: Positive(result.GetValue(threads), "--threads"),
             LogEvery: Positive(result.GetValue(logEvery), "--log-every"),
             Format: ParseFormat(result.GetValue(format)!),
-            PlotFile: plotFile);
+            PlotFile: plotFile,
+            CompareFile: compareFile,
+            Tolerance: toleranceValue,
+            DType: ParseDType(result.GetValue(dtype)!));
     }
 
     private static int Positive(int value, string option) =>
@@ -134,6 +160,13 @@ public sealed class ExampleCommandLine
         "tutorial" => OutputFormat.Tutorial,
         "json" => OutputFormat.Json,
         _ => throw new UsageException($"--format must be text, tutorial or json, not '{text}'."),
+    };
+
+    private static TorchSharp.torch.ScalarType ParseDType(string text) => text.ToLowerInvariant() switch
+    {
+        "float32" or "float" => TorchSharp.torch.ScalarType.Float32,
+        "float64" or "double" => TorchSharp.torch.ScalarType.Float64,
+        _ => throw new UsageException($"--dtype must be float32 or float64, not '{text}'."),
     };
 
     private static string FirstSentence(ArgumentException ex)

@@ -13,6 +13,9 @@ namespace TorchTutorial.Examples.Cli;
 /// <param name="LogEvery">Print every this many steps.</param>
 /// <param name="Format">What to print.</param>
 /// <param name="PlotFile">Where to draw the loss curve (.png or .svg), or null.</param>
+/// <param name="CompareFile">A PyTorch run's output (<c>t loss</c> lines) to compare the losses with, or null.</param>
+/// <param name="DType">The element type: float32 (the tutorial's) or float64.</param>
+/// <param name="Tolerance">The largest relative deviation <paramref name="CompareFile"/> accepts.</param>
 public sealed record ExampleOptions(
     string Section,
     string Device,
@@ -23,4 +26,11 @@ public sealed record ExampleOptions(
     int Threads,
     int LogEvery,
     OutputFormat Format,
-    string? PlotFile);
+    string? PlotFile,
+    string? CompareFile,
+    double Tolerance,
+    TorchSharp.torch.ScalarType DType)
+{
+    /// <summary>The default for --tolerance: the parity tests' bound.</summary>
+    public const double DefaultTolerance = 1e-4;
+}

@@ -47,6 +47,19 @@ public sealed class ExampleProgram
             return ExitCodes.Success;
         }
 
+        IReadOnlyDictionary<int, double>? reference = null;
+        if (options.CompareFile is not null)
+        {
+            try
+            {
+                reference = TutorialOutputFile.Read(options.CompareFile);
+            }
+            catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
+            {
+                return Fail(ExitCodes.Usage, $"--compare: {ex.Message}");
+            }
+        }
+
         torch.Device device;
         try
         {
@@ -80,7 +93,7 @@ public sealed class ExampleProgram
             }
 
             var run = new SectionRun(section, device.ToString(), options.Sizes, options.Steps,
-                options.LearningRate ?? section.DefaultLearningRate, options.Seed, options.Threads, options.LogEvery);
+                options.LearningRate ?? section.DefaultLearningRate, options.Seed, options.Threads, options.LogEvery, options.DType);
             runs.Add(run);
             try
             {
@@ -88,7 +101,7 @@ public sealed class ExampleProgram
                 {
                     torch.manual_seed(options.Seed);
                     var context = new SectionContext(options.Sizes, new TrainingOptions(run.Steps, run.LearningRate, run.LogEvery),
-                        device, options.Seed, progress, output, cancellationToken);
+                        device, options.Seed, progress, output, cancellationToken, options.DType);
                     return section.Run(context);
                 });
             }
@@ -106,7 +119,38 @@ public sealed class ExampleProgram
             return ExitCodes.OutputFailed;
         }
 
-        return cancelled ? ExitCodes.Cancelled : ExitCodes.Success;
+        if (cancelled)
+        {
+            return ExitCodes.Cancelled;
+        }
+
+        return reference is null ? ExitCodes.Success : CompareWithReference(options, reference, runs[0]);
+    }
+
+    private int CompareWithReference(ExampleOptions options, IReadOnlyDictionary<int, double> reference, SectionRun run)
+    {
+        var training = run.Result!.Training!;
+        var trainingOptions = new TrainingOptions(run.Steps, run.LearningRate, run.LogEvery);
+        var logged = Enumerable.Range(0, training.StepsCompleted).Where(trainingOptions.IsLogged).ToDictionary(t => t, t => training.Losses[t]);
+        LossDeviation deviation;
+        try
+        {
+            deviation = LossComparison.Compare(reference, logged);
+        }
+        catch (ArgumentException ex)
+        {
+            return Fail(ExitCodes.Usage, $"--compare '{options.CompareFile}': {ex.Message} Run both with the same --steps and --log-every.");
+        }
+
+        string verdict = FormattableString.Invariant(
+            $"compare: worst relative deviation {deviation.Worst:E3}{(deviation.WorstStep >= 0 ? $" at step {deviation.WorstStep}" : string.Empty)} over {deviation.StepsCompared} of {deviation.StepsInReference} steps (tolerance {options.Tolerance:E1})");
+        if (deviation.Worst > options.Tolerance)
+        {
+            return Fail(ExitCodes.ParityFailed, verdict + ": ABOVE the tolerance.");
+        }
+
+        (options.Format == OutputFormat.Text ? stdout : stderr).WriteLine(verdict + ": within the tolerance.");
+        return ExitCodes.Success;
     }
 
     private bool TrySavePlot(string path, IReadOnlyList<SectionRun> runs)

@@ -18,6 +18,9 @@ public static class ExitCodes
     /// <summary>libtorch's native binaries could not be loaded.</summary>
     public const int NativeRuntime = 4;
 
+    /// <summary>--compare found a relative deviation above --tolerance.</summary>
+    public const int ParityFailed = 5;
+
     /// <summary>Ctrl+C stopped the run (after the current step; the summary was printed).</summary>
     public const int Cancelled = 130;
 }

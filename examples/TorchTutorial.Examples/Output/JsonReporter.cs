@@ -41,6 +41,7 @@ public sealed class JsonReporter(TextWriter stdout) : IRunReporter
                 lr = run.LearningRate,
                 threads = run.Threads,
                 logEvery = run.LogEvery,
+                dtype = run.DType == TorchSharp.torch.ScalarType.Float64 ? "float64" : "float32",
             },
             stepsCompleted = training?.StepsCompleted ?? 0,
             cancelled = training?.Cancelled ?? cancelled,

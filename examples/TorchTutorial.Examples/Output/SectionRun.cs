@@ -12,7 +12,8 @@ namespace TorchTutorial.Examples.Output;
 /// <param name="Seed">The seed.</param>
 /// <param name="Threads">libtorch threads.</param>
 /// <param name="LogEvery">Logging interval.</param>
-public sealed record SectionRun(ITutorialSection Section, string Device, NetworkSizes Sizes, int Steps, double LearningRate, long Seed, int Threads, int LogEvery)
+/// <param name="DType">The element type computed in.</param>
+public sealed record SectionRun(ITutorialSection Section, string Device, NetworkSizes Sizes, int Steps, double LearningRate, long Seed, int Threads, int LogEvery, TorchSharp.torch.ScalarType DType)
 {
     /// <summary>The section's result; null until it has run.</summary>
     public SectionResult? Result { get; set; }

@@ -29,7 +29,7 @@ public sealed class AutogradSection : ITutorialSection
     public SectionResult Run(SectionContext context)
     {
         var device = context.Device;   // device = torch.device("cpu"), or "cuda:0" with --device cuda
-        var dtype = float32;
+        var dtype = context.DType;   // torch.float unless --dtype float64
         var (N, D_in, H, D_out) = context.Sizes;
 
         // Create random Tensors to hold input and outputs.

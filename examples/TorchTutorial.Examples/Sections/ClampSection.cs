@@ -30,7 +30,7 @@ public sealed class ClampSection : ITutorialSection
     {
         var output = context.Output;
         using var scope = NewDisposeScope();
-        var input = randn(2, 4, device: context.Device);
+        var input = randn(2, 4, dtype: context.DType, device: context.Device);
         output.WriteLine("input =");
         output.WriteLine(Show(input));
         foreach (var (expression, result) in Examples(input))

@@ -33,11 +33,11 @@ public sealed class DynamicSection : ITutorialSection
         var device = context.Device;
         var (N, D_in, H, D_out) = context.Sizes;
 
-        using var data = RandomRegressionData.Create(context.Sizes, device);
+        using var data = RandomRegressionData.Create(context.Sizes, device, context.DType);
         var (x, y) = (data.X, data.Y);
 
         // Construct our model by instantiating the class defined in the library
-        using var model = new DynamicNet(D_in, H, D_out, new Random(unchecked((int)context.Seed)), device);
+        using var model = new DynamicNet(D_in, H, D_out, new Random(unchecked((int)context.Seed)), device, context.DType);
 
         // Training this strange model with vanilla SGD is hard, so we use momentum.
         using var criterion = nn.MSELoss(reduction: nn.Reduction.Sum);

@@ -29,11 +29,11 @@ public sealed class ModuleSection : ITutorialSection
         var device = context.Device;
         var (N, D_in, H, D_out) = context.Sizes;
 
-        using var data = RandomRegressionData.Create(context.Sizes, device);
+        using var data = RandomRegressionData.Create(context.Sizes, device, context.DType);
         var (x, y) = (data.X, data.Y);
 
         // Construct our model by instantiating the class defined in the library
-        using var model = new TwoLayerNet(D_in, H, D_out, device);
+        using var model = new TwoLayerNet(D_in, H, D_out, device, context.DType);
 
         // The SGD constructor takes the learnable parameters of the two nn.Linear members of the model.
         using var criterion = nn.MSELoss(reduction: nn.Reduction.Sum);

@@ -33,11 +33,11 @@ public sealed class NnSection : ITutorialSection
         var (N, D_in, H, D_out) = context.Sizes;
 
         // Create random Tensors to hold inputs and outputs
-        using var data = RandomRegressionData.Create(context.Sizes, device);
+        using var data = RandomRegressionData.Create(context.Sizes, device, context.DType);
         var (x, y) = (data.X, data.Y);
 
         // Use the nn package to define our model as a sequence of layers.
-        using var model = TwoLayerSequential.Create(D_in, H, D_out, device);
+        using var model = TwoLayerSequential.Create(D_in, H, D_out, device, context.DType);
 
         // Mean Squared Error, summed, as the loss function.
         using var loss_fn = nn.MSELoss(reduction: nn.Reduction.Sum);

@@ -29,10 +29,10 @@ public sealed class OptimSection : ITutorialSection
         var device = context.Device;
         var (N, D_in, H, D_out) = context.Sizes;
 
-        using var data = RandomRegressionData.Create(context.Sizes, device);
+        using var data = RandomRegressionData.Create(context.Sizes, device, context.DType);
         var (x, y) = (data.X, data.Y);
 
-        using var model = TwoLayerSequential.Create(D_in, H, D_out, device);
+        using var model = TwoLayerSequential.Create(D_in, H, D_out, device, context.DType);
         using var loss_fn = nn.MSELoss(reduction: nn.Reduction.Sum);
 
         // Use the optim package to define an Optimizer that will update the weights of the model for us.

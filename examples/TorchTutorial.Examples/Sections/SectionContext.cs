@@ -15,9 +15,14 @@ public sealed class SectionContext
     /// <param name="progress">Receives logged steps; may be null.</param>
     /// <param name="output">Where sections that show tensors (clamp, static-graph) write; <see cref="TextWriter.Null"/> to silence.</param>
     /// <param name="cancellationToken">Stops training after the current step.</param>
+    /// <param name="dtype">The element type of data and weights: float32 (the tutorial's) unless given.</param>
     public SectionContext(NetworkSizes sizes, TrainingOptions training, torch.Device device, long seed,
-        IProgress<TrainingProgress>? progress = null, TextWriter? output = null, CancellationToken cancellationToken = default)
+        IProgress<TrainingProgress>? progress = null, TextWriter? output = null, CancellationToken cancellationToken = default,
+        torch.ScalarType dtype = torch.ScalarType.Float32)
     {
+        DType = dtype is torch.ScalarType.Float32 or torch.ScalarType.Float64
+            ? dtype
+            : throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "The sections compute in float32 or float64.");
         Sizes = sizes;
         Training = training;
         Device = device;
@@ -38,6 +43,9 @@ public sealed class SectionContext
 
     /// <summary>The device to compute on.</summary>
     public torch.Device Device { get; }
+
+    /// <summary>The element type of data and weights: float32 as in the tutorial, or float64.</summary>
+    public torch.ScalarType DType { get; }
 
     /// <summary>The seed the run started from.</summary>
     public long Seed { get; }

@@ -44,7 +44,7 @@ public sealed class StaticGraphSection : ITutorialSection
     public SectionResult Run(SectionContext context)
     {
         var device = context.Device;
-        var dtype = float32;
+        var dtype = context.DType;   // torch.float unless --dtype float64
         var (N, D_in, H, D_out) = context.Sizes;
 
         using var data = RandomRegressionData.Create(context.Sizes, device, dtype);

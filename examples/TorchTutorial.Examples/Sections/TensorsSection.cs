@@ -29,7 +29,7 @@ public sealed class TensorsSection : ITutorialSection
     public SectionResult Run(SectionContext context)
     {
         var device = context.Device;
-        var dtype = float32;
+        var dtype = context.DType;   // torch.float unless --dtype float64
         var (N, D_in, H, D_out) = context.Sizes;
 
         // Create random input and output data
