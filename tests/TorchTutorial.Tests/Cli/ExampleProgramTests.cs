@@ -168,6 +168,79 @@ public sealed partial class ExampleProgramTests
         }
     }
 
+    [Test]
+    public void Compare_WithTheRecordedPyTorchRun_IsWithinTheDefaultTolerance()
+    {
+        string reference = WriteTutorialOutput(Parity.ParityReference.Load(Path.Combine(Parity.ParityReference.Folder, "nn.defaults.json")).Losses[..100]);
+        try
+        {
+            var outcome = ProcessRunner.RunExamples("nn", "--steps", "100", "--format", "tutorial", "--compare", reference);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(outcome.ExitCode, Is.EqualTo(0), outcome.Stderr);
+                Assert.That(outcome.Stderr, Does.Contain("worst relative deviation").And.Contain("within the tolerance"));
+            });
+        }
+        finally
+        {
+            File.Delete(reference);
+        }
+    }
+
+    [Test]
+    public void Compare_AboveTheTolerance_ExitsWith5()
+    {
+        string reference = WriteTutorialOutput(Parity.ParityReference.Load(Path.Combine(Parity.ParityReference.Folder, "nn.defaults.json")).Losses[..100]);
+        try
+        {
+            var outcome = ProcessRunner.RunExamples("nn", "--steps", "100", "--format", "tutorial", "--compare", reference, "--tolerance", "1e-12");
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(outcome.ExitCode, Is.EqualTo(5));
+                Assert.That(outcome.Stderr, Does.Contain("ABOVE the tolerance"));
+            });
+        }
+        finally
+        {
+            File.Delete(reference);
+        }
+    }
+
+    [TestCase("0 1.5\n1 1.2\nhello\n", "expected 't loss'")]
+    [TestCase("0 1.5\n0 1.2\n", "steps must increase")]
+    [TestCase("0 1.5\n1 nan\n", "diverged")]
+    [TestCase("", "no 't loss' lines")]
+    [TestCase("0 1.5\n1 1.2\n2 1.1\n", "different steps")]
+    public void Compare_WithAMalformedOrMismatchedFile_IsAClearUsageError(string content, string message)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"torchtutorial-{Guid.NewGuid():N}.txt");
+        File.WriteAllText(path, content);
+        try
+        {
+            var outcome = ProcessRunner.RunExamples("nn", "--steps", "5", "--batch", "8", "--input", "20", "--format", "tutorial", "--compare", path);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(outcome.ExitCode, Is.EqualTo(2));
+                Assert.That(outcome.Stderr, Does.Contain(message));
+                Assert.That(outcome.Stderr.Trim().Split('\n'), Has.Length.EqualTo(1));
+            });
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static string WriteTutorialOutput(double[] losses)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"torchtutorial-{Guid.NewGuid():N}.txt");
+        File.WriteAllLines(path, losses.Select((loss, t) => $"{t} {TorchTutorial.Examples.Output.PythonFloat.Repr(loss)}"));
+        return path;
+    }
+
     [GeneratedRegex(@"^\d+ -?\d+(\.\d+)?(e[+-]\d+)?$")]
     private static partial Regex TLossLine();
 }

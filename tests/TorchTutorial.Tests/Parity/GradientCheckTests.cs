@@ -1,0 +1,113 @@
+using TorchSharp;
+using TorchTutorial.Examples.Sections;
+using TorchTutorial.Functions;
+using TorchTutorial.Modules;
+using static TorchSharp.torch;
+
+namespace TorchTutorial.Tests.Parity;
+
+/// <summary>
+/// Gradients checked against central finite differences in float64: MyReLU's backward, TwoLayerNet's and
+/// DynamicNet's autograd gradients, and the tensors section's hand-written gradients.
+/// </summary>
+[Category("Parity")]
+public sealed class GradientCheckTests
+{
+    private const double Step = 1e-6;
+    private const double Tolerance = 1e-6;
+
+    [Test]
+    public void MyReLU_BackwardMatchesFiniteDifferences()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(11);
+        // Keep inputs away from 0, where ReLU has no derivative.
+        var x = randn(6, 5, dtype: float64);
+        x = (x + x.sign() * 0.1).requires_grad_(true);
+        var upstream = randn(6, 5, dtype: float64);
+        Func<Tensor> loss = () => (MyReLU.apply(x) * upstream).sum();
+
+        loss().backward();
+
+        AssertMatchesFiniteDifferences(loss, x, x.grad!);
+    }
+
+    [Test]
+    public void TwoLayerNet_GradientsMatchFiniteDifferences()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(12);
+        using var model = new TwoLayerNet(7, 5, 3, dtype: float64);
+        var x = randn(4, 7, dtype: float64);
+        var y = randn(4, 3, dtype: float64);
+        Func<Tensor> loss = () => (model.forward(x) - y).pow(2).sum();
+
+        loss().backward();
+
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            AssertMatchesFiniteDifferences(loss, parameter, parameter.grad!, name);
+        }
+    }
+
+    [TestCase(0)]
+    [TestCase(2)]
+    [TestCase(3)]
+    public void DynamicNet_AtAFixedDepth_GradientsMatchFiniteDifferences(int depth)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(13);
+        using var model = new DynamicNet(7, 5, 3, dtype: float64);
+        var x = randn(4, 7, dtype: float64);
+        var y = randn(4, 3, dtype: float64);
+        Func<Tensor> loss = () => (model.forward(x, depth) - y).pow(2).sum();
+
+        loss().backward();
+
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            // At depth 0 the middle layer takes no part: no gradient, and the finite differences must be zero too.
+            AssertMatchesFiniteDifferences(loss, parameter, parameter.grad ?? zeros_like(parameter), name);
+        }
+    }
+
+    [Test]
+    public void TensorsSection_HandWrittenGradientsMatchFiniteDifferences()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(14);
+        var x = randn(8, 6, dtype: float64);
+        var y = randn(8, 2, dtype: float64);
+        var w1 = randn(6, 4, dtype: float64);
+        var w2 = randn(4, 2, dtype: float64);
+        var (_, grad_w1, grad_w2) = TensorsSection.ForwardAndBackward(x, y, w1, w2);
+        Func<Tensor> loss = () => TensorsSection.ForwardAndBackward(x, y, w1, w2).loss;
+
+        AssertMatchesFiniteDifferences(loss, w1, grad_w1, "w1");
+        AssertMatchesFiniteDifferences(loss, w2, grad_w2, "w2");
+    }
+
+    /// <summary>Perturbs every element of <paramref name="parameter"/> by ±h and compares (f(+h) − f(−h)) / 2h with the gradient.</summary>
+    private static void AssertMatchesFiniteDifferences(Func<Tensor> loss, Tensor parameter, Tensor gradient, string name = "x")
+    {
+        using var _ = no_grad();
+        var flat = parameter.view(-1);
+        var expected = gradient.reshape(-1).data<double>().ToArray();
+        double worst = 0;
+        for (long i = 0; i < flat.shape[0]; i++)
+        {
+            using var inner = NewDisposeScope();
+            double original = flat[i].ToDouble();
+            flat[i] = tensor(original + Step, float64);
+            double plus = loss().ToDouble();
+            flat[i] = tensor(original - Step, float64);
+            double minus = loss().ToDouble();
+            flat[i] = tensor(original, float64);
+            double numeric = (plus - minus) / (2 * Step);
+            worst = Math.Max(worst, Math.Abs(numeric - expected[i]) / Math.Max(1.0, Math.Abs(expected[i])));
+        }
+
+        TestContext.Out.WriteLine($"{name}: worst |finite difference - gradient| / max(1, |gradient|) = {worst:E2}");
+        Assert.That(worst, Is.LessThan(Tolerance), name);
+    }
+}
