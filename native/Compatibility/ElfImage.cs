@@ -3,6 +3,7 @@ namespace TorchTutorial.Native
 {
     using System;
     using System.Collections.Generic;
+    using System.Globalization;
     using System.Text;
 
     /// <summary>
@@ -33,10 +34,10 @@ namespace TorchTutorial.Native
             _fileName = fileName;
             Sections = ReadSections();
             ElfSection? dynamicSymbolSection = FindFirst(ElfSection.TypeDynamicSymbols);
-            DynamicSymbols = dynamicSymbolSection == null ? new ElfSymbol[0] : ReadDynamicSymbols(dynamicSymbolSection);
+            DynamicSymbols = dynamicSymbolSection == null ? Array.Empty<ElfSymbol>() : ReadDynamicSymbols(dynamicSymbolSection);
             VersionNeeds = ReadVersionNeeds();
             VersionDefinitions = ReadVersionDefinitions();
-            DynamicRelocations = dynamicSymbolSection == null ? new ElfRelocation[0] : ReadDynamicRelocations(dynamicSymbolSection);
+            DynamicRelocations = dynamicSymbolSection == null ? Array.Empty<ElfRelocation>() : ReadDynamicRelocations(dynamicSymbolSection);
         }
 
         /// <summary>The file the bytes came from, when the caller named one (used in error messages).</summary>
@@ -125,7 +126,7 @@ namespace TorchTutorial.Native
 
         private static string Hex(ulong value)
         {
-            return "0x" + value.ToString("x");
+            return "0x" + value.ToString("x", CultureInfo.InvariantCulture);
         }
 
         private int CheckRange(long offset, long size, string what)
@@ -167,7 +168,7 @@ namespace TorchTutorial.Native
             return "[" + section.Index + "] '" + section.Name + "'";
         }
 
-        private IReadOnlyList<ElfSection> ReadSections()
+        private List<ElfSection> ReadSections()
         {
             if (_data.Length < HeaderSize)
             {
@@ -177,8 +178,8 @@ namespace TorchTutorial.Native
             if (_data[0] != 0x7f || _data[1] != (byte)'E' || _data[2] != (byte)'L' || _data[3] != (byte)'F')
             {
                 throw Error("it does not start with the ELF magic bytes 7F 45 4C 46 (found "
-                    + _data[0].ToString("X2") + " " + _data[1].ToString("X2") + " " + _data[2].ToString("X2") + " "
-                    + _data[3].ToString("X2") + "), so it is not an ELF file at all");
+                    + _data[0].ToString("X2", CultureInfo.InvariantCulture) + " " + _data[1].ToString("X2", CultureInfo.InvariantCulture) + " " + _data[2].ToString("X2", CultureInfo.InvariantCulture) + " "
+                    + _data[3].ToString("X2", CultureInfo.InvariantCulture) + "), so it is not an ELF file at all");
             }
 
             if (_data[4] != 2)
@@ -301,7 +302,7 @@ namespace TorchTutorial.Native
             }
         }
 
-        private IReadOnlyList<ElfSymbol> ReadDynamicSymbols(ElfSection symbolSection)
+        private List<ElfSymbol> ReadDynamicSymbols(ElfSection symbolSection)
         {
             CheckEntrySize(symbolSection, SymbolSize);
             ElfSection strings = GetLinkedSection(symbolSection, "symbol names");
@@ -339,7 +340,7 @@ namespace TorchTutorial.Native
             return symbols;
         }
 
-        private IReadOnlyList<ElfVersionNeed> ReadVersionNeeds()
+        private List<ElfVersionNeed> ReadVersionNeeds()
         {
             var needs = new List<ElfVersionNeed>();
             ElfSection? section = FindFirst(ElfSection.TypeGnuVersionNeeds);
@@ -397,7 +398,7 @@ namespace TorchTutorial.Native
             return needs;
         }
 
-        private IReadOnlyList<ElfVersionDefinition> ReadVersionDefinitions()
+        private List<ElfVersionDefinition> ReadVersionDefinitions()
         {
             var definitions = new List<ElfVersionDefinition>();
             ElfSection? section = FindFirst(ElfSection.TypeGnuVersionDefinitions);
@@ -452,7 +453,7 @@ namespace TorchTutorial.Native
             }
         }
 
-        private IReadOnlyList<ElfRelocation> ReadDynamicRelocations(ElfSection symbolSection)
+        private List<ElfRelocation> ReadDynamicRelocations(ElfSection symbolSection)
         {
             var relocations = new List<ElfRelocation>();
             foreach (ElfSection section in Sections)

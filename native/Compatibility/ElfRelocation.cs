@@ -1,6 +1,8 @@
 #nullable enable
 namespace TorchTutorial.Native
 {
+    using System.Globalization;
+
     /// <summary>One relocation of a <c>SHT_RELA</c>/<c>SHT_REL</c> section whose symbols come from <c>.dynsym</c>.</summary>
     public sealed class ElfRelocation
     {
@@ -31,7 +33,7 @@ namespace TorchTutorial.Native
         /// <inheritdoc/>
         public override string ToString()
         {
-            return SectionName + "@0x" + EntryOffset.ToString("x") + " sym=" + SymbolIndex + " type=" + Type;
+            return SectionName + "@0x" + EntryOffset.ToString("x", CultureInfo.InvariantCulture) + " sym=" + SymbolIndex + " type=" + Type;
         }
     }
 }

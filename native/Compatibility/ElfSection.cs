@@ -1,6 +1,8 @@
 #nullable enable
 namespace TorchTutorial.Native
 {
+    using System.Globalization;
+
     /// <summary>One entry of an ELF64 section header table (the fields this project needs).</summary>
     public sealed class ElfSection
     {
@@ -74,8 +76,8 @@ namespace TorchTutorial.Native
         /// <inheritdoc/>
         public override string ToString()
         {
-            return "[" + Index + "] " + (Name.Length == 0 ? "(unnamed)" : Name) + " type=0x" + Type.ToString("x")
-                + " offset=0x" + Offset.ToString("x") + " size=0x" + Size.ToString("x");
+            return "[" + Index + "] " + (Name.Length == 0 ? "(unnamed)" : Name) + " type=0x" + Type.ToString("x", CultureInfo.InvariantCulture)
+                + " offset=0x" + Offset.ToString("x", CultureInfo.InvariantCulture) + " size=0x" + Size.ToString("x", CultureInfo.InvariantCulture);
         }
     }
 }

@@ -1,6 +1,8 @@
 #nullable enable
 namespace TorchTutorial.Native
 {
+    using System.Globalization;
+
     /// <summary>
     /// One <c>Elf64_Vernaux</c> entry of <c>.gnu.version_r</c>: a version name (e.g. <c>GLIBCXX_3.4.32</c>) needed
     /// from a dependency, with its flags and the version index that <c>.gnu.version</c> uses for symbols bound to it.
@@ -43,7 +45,7 @@ namespace TorchTutorial.Native
         /// <inheritdoc/>
         public override string ToString()
         {
-            return Name + " flags=0x" + Flags.ToString("x") + " index=" + VersionIndex;
+            return Name + " flags=0x" + Flags.ToString("x", CultureInfo.InvariantCulture) + " index=" + VersionIndex;
         }
     }
 }

@@ -144,7 +144,7 @@ namespace TorchTutorial.Native
             return new WeakVersionPatchResult(WeakVersionPatchOutcome.Patched, patched, neededFileName, versionName, offsets, bound);
         }
 
-        private static void EnsureNoRelocationUses(ElfImage image, ICollection<ushort> versionIndexes, string versionName, string neededFileName)
+        private static void EnsureNoRelocationUses(ElfImage image, HashSet<ushort> versionIndexes, string versionName, string neededFileName)
         {
             foreach (ElfRelocation relocation in image.DynamicRelocations)
             {

@@ -14,6 +14,8 @@ namespace TorchTutorial.Native
     {
         private const string DeletedSuffix = " (deleted)";
 
+        private static readonly char[] FieldSeparators = { ' ', '\t' };
+
         private static readonly string[] DefaultProbeDirectories =
         {
             "/usr/lib/x86_64-linux-gnu",
@@ -80,7 +82,7 @@ namespace TorchTutorial.Native
             foreach (string line in maps.Split('\n'))
             {
                 // address perms offset dev inode [pathname]; the pathname may contain spaces.
-                string[] fields = line.Split(new[] { ' ', '\t' }, 6, StringSplitOptions.RemoveEmptyEntries);
+                string[] fields = line.Split(FieldSeparators, 6, StringSplitOptions.RemoveEmptyEntries);
                 if (fields.Length < 6)
                 {
                     continue;
@@ -92,7 +94,7 @@ namespace TorchTutorial.Native
                     path = path.Substring(0, path.Length - DeletedSuffix.Length);
                 }
 
-                if (path.StartsWith("/", StringComparison.Ordinal) && IsLibStdCxxName(Path.GetFileName(path)))
+                if (path.Length > 0 && path[0] == '/' && IsLibStdCxxName(Path.GetFileName(path)))
                 {
                     return path;
                 }

@@ -3,6 +3,7 @@ namespace TorchTutorial.Native
 {
     using System;
     using System.Collections.Generic;
+    using System.Globalization;
     using System.IO;
     using Microsoft.Build.Framework;
     using Microsoft.Build.Utilities;
@@ -21,7 +22,7 @@ namespace TorchTutorial.Native
     {
         /// <summary>The libraries to check (full paths; metadata is carried over to <see cref="LibrariesToUse"/>).</summary>
         [Required]
-        public ITaskItem[] Libraries { get; set; } = new ITaskItem[0];
+        public ITaskItem[] Libraries { get; set; } = Array.Empty<ITaskItem>();
 
         /// <summary>Directory for patched copies, normally under <c>$(IntermediateOutputPath)</c>.</summary>
         [Required]
@@ -47,11 +48,11 @@ namespace TorchTutorial.Native
         /// no patch is needed.
         /// </summary>
         [Output]
-        public ITaskItem[] LibrariesToUse { get; set; } = new ITaskItem[0];
+        public ITaskItem[] LibrariesToUse { get; set; } = Array.Empty<ITaskItem>();
 
         /// <summary>The patched copies this task produced or found up to date (for <c>FileWrites</c>).</summary>
         [Output]
-        public ITaskItem[] PatchedFiles { get; set; } = new ITaskItem[0];
+        public ITaskItem[] PatchedFiles { get; set; } = Array.Empty<ITaskItem>();
 
         /// <inheritdoc/>
         public override bool Execute()
@@ -100,14 +101,15 @@ namespace TorchTutorial.Native
             }
 
             bool hostDefinesVersion = false;
-            string hostDescription;
+            string hostLacksVersion;
             if (hostLibStdCxx == null)
             {
-                hostDescription = "(no " + NeededFileName + " found in this process or in " + string.Join(", ", HostLibStdCxxLocator.ProbeDirectories) + ")";
+                hostLacksVersion = "no " + NeededFileName + " was found in this process or in " + string.Join(", ", HostLibStdCxxLocator.ProbeDirectories)
+                    + ", so it may lack " + VersionName;
             }
             else
             {
-                hostDescription = hostLibStdCxx;
+                hostLacksVersion = "libstdc++ at " + hostLibStdCxx + " lacks " + VersionName;
                 try
                 {
                     hostDefinesVersion = GlibcxxWeakVersionPatcher.ReadDefinedVersions(File.ReadAllBytes(hostLibStdCxx), hostLibStdCxx).Contains(VersionName);
@@ -116,6 +118,7 @@ namespace TorchTutorial.Native
                 {
                     // Marking the need weak is harmless where the version exists, so an unreadable host library is no reason to stop.
                     Log.LogMessage(MessageImportance.Normal, "TorchTutorial: could not read the versions of " + hostLibStdCxx + " (" + e.Message + "); patching anyway.");
+                    hostLacksVersion = "the versions libstdc++ at " + hostLibStdCxx + " defines could not be read, so it may lack " + VersionName;
                 }
             }
 
@@ -126,7 +129,7 @@ namespace TorchTutorial.Native
                 string source = Path.GetFullPath(library.ItemSpec);
                 if (hostDefinesVersion)
                 {
-                    Log.LogMessage(MessageImportance.High, "TorchTutorial: libstdc++ at " + hostDescription + " defines " + VersionName
+                    Log.LogMessage(MessageImportance.High, "TorchTutorial: libstdc++ at " + hostLibStdCxx + " defines " + VersionName
                         + "; using " + source + " unchanged.");
                     results.Add(library);
                     continue;
@@ -149,7 +152,7 @@ namespace TorchTutorial.Native
                 string symbols = result.BoundSymbols.Count == 0 ? string.Empty : ", bound only to " + string.Join(", ", result.BoundSymbols);
                 Log.LogMessage(
                     changed ? MessageImportance.High : MessageImportance.Normal,
-                    "TorchTutorial: libstdc++ at " + hostDescription + " lacks " + VersionName + "; "
+                    "TorchTutorial: " + hostLacksVersion + "; "
                     + (changed ? "wrote patched copy " : "patched copy is up to date: ") + destination
                     + " (" + VersionName + " need marked weak" + symbols + "; original " + source + " untouched)");
 
@@ -216,7 +219,7 @@ namespace TorchTutorial.Native
                 hash = unchecked((hash ^ c) * 16777619);
             }
 
-            return hash.ToString("x8");
+            return hash.ToString("x8", CultureInfo.InvariantCulture);
         }
 
         private static bool WriteIfDifferent(string destination, byte[] content)
