@@ -6,12 +6,16 @@ and writes references/<section>.<set>.json (see README.md for the schema).
 
 Run from anywhere with Debian's interpreter (which has python3-torch):
 
-    /usr/bin/python3 tests/Parity/generate_references.py
+    /usr/bin/python3 tests/Parity/generate_references.py                     # every section
+    /usr/bin/python3 tests/Parity/generate_references.py --only poly-nn,poly-optim
+
+--only regenerates just the named sections; every other reference is left as it is.
 
 Fails loudly (non-zero exit, nothing written) if a script exits non-zero, prints anything
-other than `t loss` lines, prints the wrong number of lines or steps out of order, or
-produces a non-finite loss.
+other than `t loss` lines (and, for the polynomial scripts, one final `Result: y = ...` line),
+prints the wrong number of lines or steps out of order, or produces a non-finite loss.
 """
+import argparse
 import datetime
 import json
 import math
@@ -53,6 +57,38 @@ OPTION_SETS = [
 
 OPTION_ORDER = ["seed", "steps", "batch", "input", "hidden", "output", "lr", "threads", "dtype"]
 
+# The current tutorial: y = sin(x) by a third-order polynomial. No sizes; each script prints `t loss` when
+# t % log_every == log_every - 1 (the tutorial's 100, or 2000 for dynamic_net.py), then one `Result: y = ...` line.
+# section -> (script file, the script's own learning rate, its steps, its log interval, recorded log interval)
+# References record every step (--log-every 1) so the C# port is checked step by step, except poly-dynamic:
+# its extra terms are drawn by Python's `random` (the C# port uses System.Random), so its steps are not comparable and
+# it is recorded as the tutorial prints it, for the size of the loss and the shape of the Result line only.
+POLY_SECTIONS = [
+    ("poly-tensor", "polynomial_tensor.py", 1e-6, 2000, 100, 1),
+    ("poly-autograd", "polynomial_autograd.py", 1e-6, 2000, 100, 1),
+    ("poly-custom-function", "polynomial_custom_function.py", 5e-6, 2000, 100, 1),
+    ("poly-nn", "polynomial_nn.py", 1e-6, 2000, 100, 1),
+    ("poly-optim", "polynomial_optim.py", 1e-3, 2000, 100, 1),
+    ("poly-module", "polynomial_module.py", 1e-6, 2000, 100, 1),
+    ("poly-dynamic", "polynomial_dynamic_net.py", 1e-8, 30000, 2000, 2000),
+]
+
+# option set name -> function(script lr, script steps, recorded log interval) -> full options (lr always explicit)
+POLY_OPTION_SETS = [
+    ("defaults", lambda lr, steps, log: dict(seed=0, steps=steps, lr=lr, threads=1, dtype="float32", log_every=log)),
+    ("seed7", lambda lr, steps, log: dict(seed=7, steps=steps, lr=lr, threads=1, dtype="float32", log_every=log)),
+    ("lr", lambda lr, steps, log: dict(seed=0, steps=steps, lr=0.5 * lr, threads=1, dtype="float32", log_every=log)),
+    ("float64", lambda lr, steps, log: dict(seed=0, steps=steps, lr=lr, threads=1, dtype="float64", log_every=log)),
+]
+
+# Sets recorded for poly-dynamic (not step-comparable, so one is enough).
+POLY_DYNAMIC_SETS = ["defaults"]
+
+POLY_OPTION_ORDER = ["seed", "steps", "lr", "threads", "dtype", "log_every"]
+
+# The line the polynomial scripts print after their loop.
+RESULT_LINE = re.compile(r"^Result: y = \S.*$")
+
 # `print(t, loss.item())`: an integer, one space, a Python float repr.
 LINE = re.compile(r"^(\d+) (\S+)$")
 
@@ -61,31 +97,32 @@ class GenerationError(Exception):
     pass
 
 
-def command_for(script, options):
+def command_for(script, options, order=OPTION_ORDER):
     """The exact argv, with paths relative to the repository root (the subprocess's cwd)."""
     argv = [sys.executable, os.path.relpath(os.path.join(SCRIPTS_DIR, script), REPO_ROOT)]
-    for name in OPTION_ORDER:
+    for name in order:
         value = options[name]
-        argv += ["--" + name, value if isinstance(value, str) else repr(value)]
+        argv += ["--" + name.replace("_", "-"), value if isinstance(value, str) else repr(value)]
     return argv
 
 
-def parse_losses(where, stdout, steps):
+def parse_losses(where, stdout, steps, log_every=1):
     lines = stdout.splitlines()
-    if len(lines) != steps:
-        raise GenerationError(f"{where}: expected {steps} lines, got {len(lines)}")
+    logged = [t for t in range(steps) if t % log_every == log_every - 1]
+    if len(lines) != len(logged):
+        raise GenerationError(f"{where}: expected {len(logged)} lines, got {len(lines)}")
     losses = []
-    for expected_t, line in enumerate(lines):
+    for i, (expected_t, line) in enumerate(zip(logged, lines)):
         match = LINE.match(line)
         if not match:
-            raise GenerationError(f"{where}: line {expected_t + 1} is not a `t loss` line: {line!r}")
+            raise GenerationError(f"{where}: line {i + 1} is not a `t loss` line: {line!r}")
         t = int(match.group(1))
         if t != expected_t:
-            raise GenerationError(f"{where}: line {expected_t + 1} has step {t}, expected {expected_t}")
+            raise GenerationError(f"{where}: line {i + 1} has step {t}, expected {expected_t}")
         try:
             loss = float(match.group(2))
         except ValueError:
-            raise GenerationError(f"{where}: line {expected_t + 1} has no float loss: {line!r}")
+            raise GenerationError(f"{where}: line {i + 1} has no float loss: {line!r}")
         if not math.isfinite(loss):
             raise GenerationError(f"{where}: step {t} loss is {loss!r}; pick a safer option set")
         losses.append(loss)
@@ -94,16 +131,20 @@ def parse_losses(where, stdout, steps):
     return losses
 
 
-def run(section, script, set_name, options, generated):
-    where = f"{section}.{set_name}"
-    argv = command_for(script, options)
-    env = dict(os.environ, OMP_NUM_THREADS=str(options["threads"]), MKL_NUM_THREADS=str(options["threads"]))
+def execute(where, argv, threads):
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
     proc = subprocess.run(argv, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise GenerationError(f"{where}: {' '.join(argv)} exited {proc.returncode}\n{proc.stderr}")
     if proc.stderr.strip():
         raise GenerationError(f"{where}: unexpected stderr:\n{proc.stderr}")
-    losses = parse_losses(where, proc.stdout, options["steps"])
+    return proc.stdout
+
+
+def run(section, script, set_name, options, generated):
+    where = f"{section}.{set_name}"
+    argv = command_for(script, options)
+    losses = parse_losses(where, execute(where, argv, options["threads"]), options["steps"])
     return {
         "section": section,
         "set": set_name,
@@ -117,18 +158,69 @@ def run(section, script, set_name, options, generated):
     }
 
 
+def run_poly(section, script, set_name, options, generated, step_comparable):
+    """A polynomial script: the logged `t loss` lines, then its `Result: y = ...` line."""
+    where = f"{section}.{set_name}"
+    argv = command_for(script, options, POLY_OPTION_ORDER)
+    lines = execute(where, argv, options["threads"]).splitlines()
+    if not lines or not RESULT_LINE.match(lines[-1]):
+        raise GenerationError(f"{where}: the last line is not `Result: y = ...`: {lines[-1] if lines else ''!r}")
+    losses = parse_losses(where, "\n".join(lines[:-1]), options["steps"], options["log_every"])
+    return {
+        "section": section,
+        "set": set_name,
+        "script": script,
+        "options": {name: options[name] for name in POLY_OPTION_ORDER},
+        "command": " ".join(argv),
+        "torch_version": torch.__version__,
+        "python_version": platform.python_version(),
+        "generated": generated,
+        # False for poly-dynamic: Python's `random` and the port's System.Random draw different terms.
+        "step_comparable": step_comparable,
+        "losses": losses,
+        "result": lines[-1],
+    }
+
+
+def jobs():
+    """(section, set, generate) for every reference, in order; generate(date) runs the script and returns the document."""
+    for section, script, script_lr in SECTIONS:
+        for set_name, make_options in OPTION_SETS:
+            yield section, set_name, lambda g, s=section, sc=script, n=set_name, o=make_options(script_lr): run(s, sc, n, o, g)
+    for section, script, script_lr, steps, _tutorial_log_every, recorded_log_every in POLY_SECTIONS:
+        comparable = recorded_log_every == 1
+        for set_name, make_options in POLY_OPTION_SETS:
+            if not comparable and set_name not in POLY_DYNAMIC_SETS:
+                continue
+            options = make_options(script_lr, steps, recorded_log_every)
+            yield section, set_name, lambda g, s=section, sc=script, n=set_name, o=options, c=comparable: run_poly(s, sc, n, o, g, c)
+
+
 def main():
+    parser = argparse.ArgumentParser(description="Regenerate tests/Parity/references from real PyTorch.")
+    parser.add_argument("--only", metavar="SECTION[,SECTION]",
+                        help="regenerate only these sections (C# names, e.g. poly-nn,poly-optim); the other references are not touched")
+    args = parser.parse_args()
+    known = [s[0] for s in SECTIONS] + [s[0] for s in POLY_SECTIONS]
+    only = None
+    if args.only:
+        only = [name.strip() for name in args.only.split(",") if name.strip()]
+        unknown = [name for name in only if name not in known]
+        if unknown or not only:
+            raise GenerationError(f"--only: unknown section(s) {', '.join(unknown) or '(none given)'}; choose from {', '.join(known)}")
+
     started = time.monotonic()
     generated = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
     documents = []
-    for section, script, script_lr in SECTIONS:
-        for set_name, make_options in OPTION_SETS:
-            t0 = time.monotonic()
-            doc = run(section, script, set_name, make_options(script_lr), generated)
-            documents.append(doc)
-            losses = doc["losses"]
-            print(f"{section}.{set_name}: {len(losses)} steps, {losses[0]!r} -> {losses[-1]!r} "
-                  f"({time.monotonic() - t0:.1f}s)", file=sys.stderr)
+    for section, set_name, generate in jobs():
+        if only is not None and section not in only:
+            continue
+        t0 = time.monotonic()
+        doc = generate(generated)
+        documents.append(doc)
+        losses = doc["losses"]
+        print(f"{section}.{set_name}: {len(losses)} losses, {losses[0]!r} -> {losses[-1]!r} "
+              f"({time.monotonic() - t0:.1f}s)", file=sys.stderr)
     # Write only once every run has succeeded.
     os.makedirs(REFERENCES_DIR, exist_ok=True)
     for doc in documents:

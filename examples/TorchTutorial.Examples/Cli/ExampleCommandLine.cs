@@ -30,14 +30,14 @@ public sealed class ExampleCommandLine
     };
 
     private readonly Option<long> seed = new("--seed") { Description = "torch.manual_seed before the section creates anything", DefaultValueFactory = _ => 0 };
-    private readonly Option<int> steps = new("--steps") { Description = "Training steps", DefaultValueFactory = _ => 500 };
+    private readonly Option<int?> steps = new("--steps") { Description = "Training steps (default: the script's own: 500 for the two-layer net, 2000 for the polynomials, 30000 for poly-dynamic)" };
     private readonly Option<int> batch = new("--batch") { Description = "N, the batch size", DefaultValueFactory = _ => NetworkSizes.Tutorial.Batch };
     private readonly Option<int> input = new("--input") { Description = "D_in, the input dimension", DefaultValueFactory = _ => NetworkSizes.Tutorial.Input };
     private readonly Option<int> hidden = new("--hidden") { Description = "H, the hidden dimension", DefaultValueFactory = _ => NetworkSizes.Tutorial.Hidden };
     private readonly Option<int> output = new("--output") { Description = "D_out, the output dimension", DefaultValueFactory = _ => NetworkSizes.Tutorial.Output };
     private readonly Option<double?> lr = new("--lr") { Description = "Learning rate (default: the script's own)" };
     private readonly Option<int> threads = new("--threads") { Description = "libtorch threads", DefaultValueFactory = _ => DefaultThreads };
-    private readonly Option<int> logEvery = new("--log-every") { Description = "Print the loss every N steps", DefaultValueFactory = _ => 1 };
+    private readonly Option<int?> logEvery = new("--log-every") { Description = "Print the loss every N steps, on t % N == N - 1 (default: the script's own: 1 for the two-layer net, 100 for the polynomials, 2000 for poly-dynamic)" };
     private readonly Option<string> format = new("--format") { Description = "text, tutorial (exactly the Python script's output) or json", DefaultValueFactory = _ => "text" };
     private readonly Option<string?> plot = new("--plot") { Description = "Draw the loss curve to FILE (.png or .svg)" };
     private readonly Option<string> dtype = new("--dtype") { Description = "float32 (the tutorial's) or float64", DefaultValueFactory = _ => "float32" };
@@ -135,7 +135,7 @@ public sealed class ExampleCommandLine
             Section: name.ToLowerInvariant(),
             Device: deviceText,
             Seed: result.GetValue(seed),
-            Steps: Positive(result.GetValue(steps), "--steps"),
+            Steps: PositiveOrNull(result.GetValue(steps), "--steps"),
             Sizes: new NetworkSizes(
                 Positive(result.GetValue(batch), "--batch"),
                 Positive(result.GetValue(input), "--input"),
@@ -143,7 +143,7 @@ public sealed class ExampleCommandLine
                 Positive(result.GetValue(output), "--output")),
             LearningRate: learningRate,
             Threads: Positive(result.GetValue(threads), "--threads"),
-            LogEvery: Positive(result.GetValue(logEvery), "--log-every"),
+            LogEvery: PositiveOrNull(result.GetValue(logEvery), "--log-every"),
             Format: ParseFormat(result.GetValue(format)!),
             PlotFile: plotFile,
             CompareFile: compareFile,
@@ -153,6 +153,8 @@ public sealed class ExampleCommandLine
 
     private static int Positive(int value, string option) =>
         value > 0 ? value : throw new UsageException($"{option} must be a positive integer, not {value}.");
+
+    private static int? PositiveOrNull(int? value, string option) => value is { } given ? Positive(given, option) : null;
 
     private static OutputFormat ParseFormat(string text) => text.ToLowerInvariant() switch
     {

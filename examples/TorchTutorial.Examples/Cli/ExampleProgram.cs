@@ -92,8 +92,9 @@ public sealed class ExampleProgram
                 break;
             }
 
-            var run = new SectionRun(section, device.ToString(), options.Sizes, options.Steps,
-                options.LearningRate ?? section.DefaultLearningRate, options.Seed, options.Threads, options.LogEvery, options.DType);
+            // Options not given take the section's own values, so `all` runs every script as written.
+            var run = new SectionRun(section, device.ToString(), options.Sizes, options.Steps ?? section.DefaultSteps,
+                options.LearningRate ?? section.DefaultLearningRate, options.Seed, options.Threads, options.LogEvery ?? section.DefaultLogEvery, options.DType);
             runs.Add(run);
             try
             {

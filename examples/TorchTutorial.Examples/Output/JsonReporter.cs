@@ -4,7 +4,10 @@ using TorchTutorial.Training;
 
 namespace TorchTutorial.Examples.Output;
 
-/// <summary>Prints one JSON report: the options, every logged loss, the final loss and the time per step.</summary>
+/// <summary>
+/// Prints one JSON report: the options, every logged loss, the final loss, the time per step, and the script's final
+/// line (<c>tutorialResult</c>, null when it prints none).
+/// </summary>
 public sealed class JsonReporter(TextWriter stdout) : IRunReporter
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -55,6 +58,7 @@ public sealed class JsonReporter(TextWriter stdout) : IRunReporter
             finalLoss = training is null ? (double?)null : training.FinalLoss,
             timePerStepMs = training?.TimePerStep.TotalMilliseconds,
             notes = run.Result?.Notes ?? [],
+            tutorialResult = run.Result?.TutorialResult,
         };
     }
 

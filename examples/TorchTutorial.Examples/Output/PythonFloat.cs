@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using TorchSharp;
 
 namespace TorchTutorial.Examples.Output;
 
@@ -10,6 +11,16 @@ namespace TorchTutorial.Examples.Output;
 /// </remarks>
 public static class PythonFloat
 {
+    /// <summary>
+    /// What Python prints for <c>tensor.item()</c> of a one-element float tensor: the element widened to a double (as
+    /// <c>item()</c> does for float32), then <see cref="Repr(double)"/>.
+    /// </summary>
+    public static string Repr(torch.Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        return Repr(tensor.ToDouble());
+    }
+
     /// <summary>Python's <c>repr</c> of <paramref name="value"/>, e.g. <c>31011128.0</c>, <c>0.0001</c>, <c>1.5e-05</c>.</summary>
     public static string Repr(double value)
     {

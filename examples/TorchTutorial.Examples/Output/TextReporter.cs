@@ -29,7 +29,7 @@ public sealed class TextReporter : IRunReporter
         stdout.WriteLine();
         stdout.WriteLine($"== {run.Section.Name}: {run.Section.Title}");
         string training = run.Section.Trains ? FormattableString.Invariant($"{run.Steps} steps, lr {PythonFloat.Repr(run.LearningRate)}, ") : string.Empty;
-        stdout.WriteLine(FormattableString.Invariant($"   ports {run.Section.Script}; device {run.Device}, {run.Sizes}, {training}seed {run.Seed}, {run.Threads} thread(s){(run.DType == TorchSharp.torch.ScalarType.Float64 ? ", float64" : string.Empty)}"));
+        stdout.WriteLine(FormattableString.Invariant($"   ports {run.Section.Script}; device {run.Device}, {run.Section.DescribeData(run.Sizes)}, {training}seed {run.Seed}, {run.Threads} thread(s){(run.DType == TorchSharp.torch.ScalarType.Float64 ? ", float64" : string.Empty)}"));
         stdout.Flush();
 
         if (!interactive || !run.Section.Trains)
@@ -58,6 +58,11 @@ public sealed class TextReporter : IRunReporter
             foreach (var note in run.Result?.Notes ?? [])
             {
                 stdout.WriteLine($"{run.Section.Name}: {note}");
+            }
+
+            if (run.Result?.TutorialResult is { } line)
+            {
+                stdout.WriteLine($"{run.Section.Name}: {line}");
             }
         }
 

@@ -2,9 +2,14 @@ using System.Globalization;
 
 namespace TorchTutorial.Examples.Output;
 
-/// <summary>Reads what a tutorial script printed: one <c>t loss</c> line per logged step.</summary>
+/// <summary>
+/// Reads what a tutorial script printed: one <c>t loss</c> line per logged step, and for the polynomial scripts a final
+/// <c>Result: y = ...</c> line, which is skipped.
+/// </summary>
 public static class TutorialOutputFile
 {
+    private const string ResultPrefix = "Result: ";
+
     /// <summary>Reads <paramref name="path"/> into step → loss.</summary>
     /// <exception cref="FormatException">A line is not <c>t loss</c>, a step repeats or goes backwards, or the file is empty; the message names the line.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
@@ -27,6 +32,12 @@ public static class TutorialOutputFile
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line))
             {
+                continue;
+            }
+
+            if (line.StartsWith(ResultPrefix, StringComparison.Ordinal))
+            {
+                // The polynomial scripts end with `Result: y = ...`: not a loss, nothing to compare.
                 continue;
             }
 

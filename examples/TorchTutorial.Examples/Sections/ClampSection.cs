@@ -1,5 +1,6 @@
 using System.Globalization;
 using TorchSharp;
+using TorchTutorial.Data;
 using static TorchSharp.torch;
 
 namespace TorchTutorial.Examples.Sections;
@@ -24,6 +25,15 @@ public sealed class ClampSection : ITutorialSection
 
     /// <inheritdoc />
     public bool Trains => false;
+
+    /// <inheritdoc />
+    public int DefaultSteps => 500;
+
+    /// <inheritdoc />
+    public int DefaultLogEvery => 1;
+
+    /// <inheritdoc />
+    public string DescribeData(NetworkSizes sizes) => "input = randn(2, 4)";
 
     /// <inheritdoc />
     public SectionResult Run(SectionContext context)

@@ -27,6 +27,15 @@ public sealed class CustomFunctionSection : ITutorialSection
     public bool Trains => true;
 
     /// <inheritdoc />
+    public int DefaultSteps => 500;
+
+    /// <inheritdoc />
+    public int DefaultLogEvery => 1;
+
+    /// <inheritdoc />
+    public string DescribeData(NetworkSizes sizes) => sizes.ToString();
+
+    /// <inheritdoc />
     public SectionResult Run(SectionContext context)
     {
         var device = context.Device;

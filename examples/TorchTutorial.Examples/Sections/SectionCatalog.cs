@@ -1,6 +1,9 @@
 namespace TorchTutorial.Examples.Sections;
 
-/// <summary>Every section, in the tutorial's order; <c>all</c> runs them in this order.</summary>
+/// <summary>
+/// Every section, in the tutorial's order: the old version (the two-layer net on random data), then the current one
+/// (y = sin(x) by a polynomial); <c>all</c> runs them in this order.
+/// </summary>
 public static class SectionCatalog
 {
     /// <summary>The name that runs every section.</summary>
@@ -18,6 +21,15 @@ public static class SectionCatalog
         new OptimSection(),
         new ModuleSection(),
         new DynamicSection(),
+
+        // The current version of the tutorial: y = sin(x) by a third-order polynomial.
+        new PolyTensorSection(),
+        new PolyAutogradSection(),
+        new PolyCustomFunctionSection(),
+        new PolyNnSection(),
+        new PolyOptimSection(),
+        new PolyModuleSection(),
+        new PolyDynamicSection(),
     ];
 
     /// <summary>Every accepted name: the sections and <c>all</c>.</summary>

@@ -8,6 +8,16 @@ namespace TorchTutorial.Examples.Sections;
 /// <param name="Notes">Lines for the summary, such as the static-graph timing comparison.</param>
 public sealed record SectionResult(string Section, TrainingResult? Training, IReadOnlyList<string> Notes)
 {
+    /// <summary>
+    /// The line the Python script prints after its loop, exactly as it prints it (e.g.
+    /// <c>Result: y = 0.0586... + 0.837... x + ...</c>); null when the script prints nothing after the losses.
+    /// </summary>
+    public string? TutorialResult { get; init; }
+
     /// <summary>A result with a training run and no notes.</summary>
     public static SectionResult Of(string section, TrainingResult training) => new(section, training, []);
+
+    /// <summary>A result with a training run, no notes, and the script's final line.</summary>
+    public static SectionResult Of(string section, TrainingResult training, string tutorialResult) =>
+        new(section, training, []) { TutorialResult = tutorialResult };
 }

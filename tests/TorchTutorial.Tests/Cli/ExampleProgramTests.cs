@@ -83,6 +83,120 @@ public sealed partial class ExampleProgramTests
     }
 
     [Test]
+    public void TutorialFormat_PolySection_PrintsEveryHundredthStep_ThenTheResultLine()
+    {
+        var outcome = ProcessRunner.RunExamples("poly-tensor", "--format", "tutorial");
+
+        var lines = outcome.Stdout.TrimEnd('\n').Split('\n');
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.ExitCode, Is.EqualTo(0), outcome.Stderr);
+            Assert.That(lines, Has.Length.EqualTo(21));
+            Assert.That(lines[..^1], Has.All.Match(TLossLine()));
+            Assert.That(lines[..^1].Select(l => l.Split(' ')[0]), Is.EqualTo(Enumerable.Range(0, 20).Select(i => (100 * i + 99).ToString(System.Globalization.CultureInfo.InvariantCulture))));
+            Assert.That(lines[^1], Does.Match(@"^Result: y = \S+ \+ \S+ x \+ \S+ x\^2 \+ \S+ x\^3$"));
+            Assert.That(outcome.Stderr, Is.Empty);
+        });
+    }
+
+    [Test]
+    public void TutorialFormat_PolyCustomFunction_EndsWithItsP3ResultLine()
+    {
+        var outcome = ProcessRunner.RunExamples("poly-custom-function", "--steps", "300", "--format", "tutorial");
+
+        var lines = outcome.Stdout.TrimEnd('\n').Split('\n');
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.ExitCode, Is.EqualTo(0), outcome.Stderr);
+            Assert.That(lines[..^1].Select(l => l.Split(' ')[0]), Is.EqualTo(new[] { "99", "199", "299" }));
+            Assert.That(lines[^1], Does.Match(@"^Result: y = \S+ \+ \S+ \* P3\(\S+ \+ \S+ x\)$"));
+        });
+    }
+
+    [Test]
+    public void TutorialFormat_PolyDynamic_PrintsEvery2000thStep_AndStepsOverridesItsDefault()
+    {
+        var outcome = ProcessRunner.RunExamples("poly-dynamic", "--steps", "4000", "--format", "tutorial");
+
+        var lines = outcome.Stdout.TrimEnd('\n').Split('\n');
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.ExitCode, Is.EqualTo(0), outcome.Stderr);
+            Assert.That(lines[..^1].Select(l => l.Split(' ')[0]), Is.EqualTo(new[] { "1999", "3999" }));
+            Assert.That(lines[^1], Does.Match(@"^Result: y = .* x\^3 \+ (\S+) x\^4 \? \+ \1 x\^5 \?$"));
+        });
+    }
+
+    [TestCase("poly-nn", null, 2000, 100, true)]
+    [TestCase("poly-dynamic", "4000", 4000, 2000, true)]   // its own 30000 steps take seconds; its 2000 is checked here
+    [TestCase("nn", null, 500, 1, false)]
+    public void StepsAndLogEvery_DefaultToTheSectionsOwn(string section, string? stepsOption, int steps, int logEvery, bool hasResultLine)
+    {
+        // Small sizes keep nn quick; the polynomial sections ignore them.
+        string[] options = stepsOption is null ? [] : ["--steps", stepsOption];
+        var outcome = ProcessRunner.RunExamples([section, "--format", "json", "--batch", "8", "--input", "20", .. options]);
+
+        using var json = JsonDocument.Parse(outcome.Stdout);
+        var root = json.RootElement;
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.ExitCode, Is.EqualTo(0), outcome.Stderr);
+            Assert.That(root.GetProperty("options").GetProperty("steps").GetInt32(), Is.EqualTo(steps));
+            Assert.That(root.GetProperty("options").GetProperty("logEvery").GetInt32(), Is.EqualTo(logEvery));
+            Assert.That(root.GetProperty("losses").GetArrayLength(), Is.EqualTo(steps / logEvery));
+            var result = root.GetProperty("tutorialResult");
+            if (hasResultLine)
+            {
+                Assert.That(result.GetString(), Does.StartWith("Result: y = "));
+            }
+            else
+            {
+                Assert.That(result.ValueKind, Is.EqualTo(JsonValueKind.Null));
+            }
+        });
+    }
+
+    [Test]
+    public void TextFormat_PolySection_DescribesItsData_AndShowsTheResultLine()
+    {
+        var outcome = ProcessRunner.RunExamples("poly-module", "--steps", "200");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.ExitCode, Is.EqualTo(0), outcome.Stderr);
+            Assert.That(outcome.Stdout, Does.Contain("== poly-module:").And.Contain("polynomial_module.py").And.Contain("x = linspace(-pi, pi, 2000)"));
+            Assert.That(outcome.Stdout, Does.Not.Contain("D_in="), "the polynomial sections take no network sizes");
+            Assert.That(outcome.Stdout, Does.Match(@"(?m)^99 \d").And.Match(@"(?m)^199 \d"));
+            Assert.That(outcome.Stdout, Does.Match(@"(?m)^poly-module: Result: y = \S+ \+ \S+ x \+ \S+ x\^2 \+ \S+ x\^3$"));
+        });
+    }
+
+    [Test]
+    public void Compare_PolySection_WithWhatTheScriptPrinted_IncludingItsResultLine()
+    {
+        // What polynomial_nn.py prints at its defaults: every 100th loss, then the Result line.
+        var reference = Parity.ParityReference.Load(Path.Combine(Parity.ParityReference.Folder, "poly-nn.defaults.json"));
+        string path = Path.Combine(Path.GetTempPath(), $"torchtutorial-{Guid.NewGuid():N}.txt");
+        File.WriteAllLines(path, Enumerable.Range(0, reference.Losses.Length).Where(t => t % 100 == 99)
+            .Select(t => $"{t} {TorchTutorial.Examples.Output.PythonFloat.Repr(reference.Losses[t])}")
+            .Append(reference.Result!));
+        try
+        {
+            var outcome = ProcessRunner.RunExamples("poly-nn", "--format", "tutorial", "--compare", path);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(outcome.ExitCode, Is.EqualTo(0), outcome.Stderr);
+                Assert.That(outcome.Stderr, Does.Contain("over 20 of 20 steps").And.Contain("within the tolerance"));
+            });
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
     public void JsonFormat_IsOneReportWithOptionsLossesAndTiming()
     {
         var outcome = ProcessRunner.RunExamples("optim", "--steps", "12", "--format", "json", "--seed", "3", "--lr", "0.001");
@@ -122,7 +236,11 @@ public sealed partial class ExampleProgramTests
         var outcome = ProcessRunner.RunExamples("all", "--steps", "3", "--batch", "8", "--input", "20", "--hidden", "6", "--output", "3");
 
         Assert.That(outcome.ExitCode, Is.EqualTo(0), outcome.Stderr);
-        foreach (var name in new[] { "tensors", "autograd", "custom-function", "clamp", "static-graph", "nn", "optim", "module", "dynamic" })
+        foreach (var name in new[]
+                 {
+                     "tensors", "autograd", "custom-function", "clamp", "static-graph", "nn", "optim", "module", "dynamic",
+                     "poly-tensor", "poly-autograd", "poly-custom-function", "poly-nn", "poly-optim", "poly-module", "poly-dynamic",
+                 })
         {
             Assert.That(outcome.Stdout, Does.Contain($"== {name}:"));
             Assert.That(outcome.Stdout, Does.Match($@"(?m)^\s+{Regex.Escape(name)}\s+cpu\s"));

@@ -7,8 +7,9 @@ using static TorchSharp.torch;
 namespace TorchTutorial.Tests.Parity;
 
 /// <summary>
-/// Gradients checked against central finite differences in float64: MyReLU's backward, TwoLayerNet's and
-/// DynamicNet's autograd gradients, and the tensors section's hand-written gradients.
+/// Gradients checked against central finite differences in float64: MyReLU's and LegendrePolynomial3's backward,
+/// TwoLayerNet's, DynamicNet's, Polynomial3's and DynamicPolynomial's autograd gradients, and the hand-written
+/// gradients of the tensors and poly-tensor sections.
 /// </summary>
 [Category("Parity")]
 public sealed class GradientCheckTests
@@ -85,6 +86,96 @@ public sealed class GradientCheckTests
 
         AssertMatchesFiniteDifferences(loss, w1, grad_w1, "w1");
         AssertMatchesFiniteDifferences(loss, w2, grad_w2, "w2");
+    }
+
+    [Test]
+    public void LegendrePolynomial3_BackwardMatchesFiniteDifferences()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(15);
+        var x = randn(6, 5, dtype: float64).requires_grad_(true);
+        var upstream = randn(6, 5, dtype: float64);
+        Func<Tensor> loss = () => (LegendrePolynomial3.apply(x) * upstream).sum();
+
+        loss().backward();
+
+        AssertMatchesFiniteDifferences(loss, x, x.grad!);
+    }
+
+    [Test]
+    public void PolyCustomFunction_ModelGradientsMatchFiniteDifferences()
+    {
+        // y = a + b * P3(c + d * x) on a few points of the sine, from the script's starting weights.
+        using var scope = NewDisposeScope();
+        var x = linspace(-Math.PI, Math.PI, 9, dtype: float64);
+        var y = sin(x);
+        var weights = new[] { 0.0, -1.0, 0.0, 0.3 }.Select(w => full([], w, dtype: float64, requires_grad: true)).ToArray();
+        var (a, b, c, d) = (weights[0], weights[1], weights[2], weights[3]);
+        Func<Tensor> loss = () => (a + b * LegendrePolynomial3.apply(c + d * x) - y).pow(2).sum();
+
+        loss().backward();
+
+        foreach (var (name, weight) in new[] { "a", "b", "c", "d" }.Zip(weights))
+        {
+            AssertMatchesFiniteDifferences(loss, weight, weight.grad!, name);
+        }
+    }
+
+    [Test]
+    public void Polynomial3_GradientsMatchFiniteDifferences()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(16);
+        using var model = new Polynomial3(dtype: float64);
+        var x = linspace(-Math.PI, Math.PI, 11, dtype: float64);
+        var y = sin(x);
+        Func<Tensor> loss = () => (model.forward(x) - y).pow(2).sum();
+
+        loss().backward();
+
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            AssertMatchesFiniteDifferences(loss, parameter, parameter.grad!, name);
+        }
+    }
+
+    [TestCase(0)]
+    [TestCase(1)]
+    [TestCase(2)]
+    public void DynamicPolynomial_AtAFixedNumberOfTerms_GradientsMatchFiniteDifferences(int extraTerms)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(17);
+        using var model = new DynamicPolynomial(dtype: float64);
+        var x = linspace(-1.5, 1.5, 11, dtype: float64);
+        var y = sin(x);
+        Func<Tensor> loss = () => (model.forward(x, extraTerms) - y).pow(2).sum();
+
+        loss().backward();
+
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            // With no extra term e takes no part: no gradient, and the finite differences must be zero too.
+            AssertMatchesFiniteDifferences(loss, parameter, parameter.grad ?? zeros_like(parameter), name);
+        }
+    }
+
+    [Test]
+    public void PolyTensorSection_HandWrittenGradientsMatchFiniteDifferences()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(18);
+        var x = linspace(-Math.PI, Math.PI, 13, dtype: float64);
+        var y = sin(x);
+        var weights = Enumerable.Range(0, 4).Select(_ => randn([], dtype: float64)).ToArray();
+        var (a, b, c, d) = (weights[0], weights[1], weights[2], weights[3]);
+        var (_, grad_a, grad_b, grad_c, grad_d) = PolyTensorSection.ForwardAndBackward(x, y, a, b, c, d);
+        Func<Tensor> loss = () => PolyTensorSection.ForwardAndBackward(x, y, a, b, c, d).loss;
+
+        AssertMatchesFiniteDifferences(loss, a, grad_a, "a");
+        AssertMatchesFiniteDifferences(loss, b, grad_b, "b");
+        AssertMatchesFiniteDifferences(loss, c, grad_c, "c");
+        AssertMatchesFiniteDifferences(loss, d, grad_d, "d");
     }
 
     /// <summary>Perturbs every element of <paramref name="parameter"/> by ±h and compares (f(+h) − f(−h)) / 2h with the gradient.</summary>

@@ -11,9 +11,17 @@ public sealed record ParityReference(
     [property: JsonPropertyName("command")] string Command,
     [property: JsonPropertyName("torch_version")] string TorchVersion,
     [property: JsonPropertyName("options")] ParityOptions Options,
-    [property: JsonPropertyName("losses")] double[] Losses)
+    [property: JsonPropertyName("losses")] double[] Losses,
+    [property: JsonPropertyName("step_comparable")] bool? StepComparable = null,
+    [property: JsonPropertyName("result")] string? Result = null)
 {
     public static string Folder { get; } = Path.Combine(RepositoryPaths.Root, "tests", "Parity", "references");
+
+    /// <summary>False when the C# port cannot follow the run step by step (poly-dynamic draws its terms from another generator).</summary>
+    public bool IsStepComparable => StepComparable ?? true;
+
+    /// <summary>The step of each entry of <see cref="Losses"/>: every step, or those with <c>t % log_every == log_every - 1</c>.</summary>
+    public int[] LoggedSteps => Enumerable.Range(0, Options.Steps).Where(t => t % Options.EffectiveLogEvery == Options.EffectiveLogEvery - 1).ToArray();
 
     public static IEnumerable<ParityReference> All() =>
         Directory.EnumerateFiles(Folder, "*.json").Order(StringComparer.Ordinal).Select(Load);
@@ -25,18 +33,28 @@ public sealed record ParityReference(
     public override string ToString() => $"{Section}.{Set}";
 }
 
-/// <summary>The options a reference was recorded with; the same names as the examples' command line.</summary>
+/// <summary>
+/// The options a reference was recorded with; the same names as the examples' command line. The polynomial
+/// sections have no sizes (null) but a <c>log_every</c>.
+/// </summary>
 public sealed record ParityOptions(
     [property: JsonPropertyName("seed")] long Seed,
     [property: JsonPropertyName("steps")] int Steps,
-    [property: JsonPropertyName("batch")] int Batch,
-    [property: JsonPropertyName("input")] int Input,
-    [property: JsonPropertyName("hidden")] int Hidden,
-    [property: JsonPropertyName("output")] int Output,
+    [property: JsonPropertyName("batch")] int? Batch,
+    [property: JsonPropertyName("input")] int? Input,
+    [property: JsonPropertyName("hidden")] int? Hidden,
+    [property: JsonPropertyName("output")] int? Output,
     [property: JsonPropertyName("lr")] double Lr,
-    [property: JsonPropertyName("dtype")] string DType)
+    [property: JsonPropertyName("dtype")] string DType,
+    [property: JsonPropertyName("log_every")] int? LogEvery = null)
 {
-    public NetworkSizes Sizes => new(Batch, Input, Hidden, Output);
+    /// <summary>N, D_in, H, D_out; the tutorial's for the polynomial sections, which ignore them.</summary>
+    public NetworkSizes Sizes => Batch is { } batch
+        ? new(batch, Input ?? throw Missing("input"), Hidden ?? throw Missing("hidden"), Output ?? throw Missing("output"))
+        : NetworkSizes.Tutorial;
+
+    /// <summary>The recorded print interval: 1 (every step) unless the reference says otherwise.</summary>
+    public int EffectiveLogEvery => LogEvery ?? 1;
 
     public TorchSharp.torch.ScalarType ScalarType => DType switch
     {
@@ -44,4 +62,6 @@ public sealed record ParityOptions(
         "float64" => TorchSharp.torch.ScalarType.Float64,
         _ => throw new InvalidDataException($"Unknown dtype '{DType}' in a parity reference."),
     };
+
+    private static InvalidDataException Missing(string name) => new($"A parity reference with a batch size has no '{name}'.");
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using TorchTutorial.Examples.Sections;
 using TorchTutorial.Training;
 using TorchTutorial.Tests.Sections;
@@ -5,34 +7,75 @@ using TorchTutorial.Tests.Sections;
 namespace TorchTutorial.Tests.Parity;
 
 /// <summary>
-/// Every training section, run with every option set recorded from real PyTorch, agrees with PyTorch step by step.
-/// The references are committed files (tests/Parity/references); CI needs no Python.
+/// Every training section, run with every option set recorded from real PyTorch, agrees with PyTorch step by step,
+/// and the polynomial sections print PyTorch's <c>Result: y = ...</c> line. The references are committed files
+/// (tests/Parity/references); CI needs no Python.
 /// </summary>
 /// <remarks>
+/// <para>
 /// float64 runs isolate the algorithm: they must agree to <see cref="Float64Tolerance"/> over every step whose
 /// reference loss is above 1e-7 of the first. float32 runs (the tutorial's) carry the round-off of two different
 /// BLAS libraries (libtorch 2.10's MKL, Debian's PyTorch 1.13 with its generic BLAS); near convergence that round-off
 /// dominates a loss that is a sum of squares of tiny residuals, and Adam amplifies it, so float32 runs must agree
 /// to 1e-4 over the first 100 steps and to <see cref="Float32TailTolerance"/> over the rest above the same floor.
+/// The polynomial sections (sums over 2000 points, no matrix products) stay within 1e-6 in float32 and 2e-15 in
+/// float64 over all 2000 steps, except poly-optim.
+/// </para>
+/// <para>
+/// poly-optim (RMSprop) amplifies round-off by design: its update is <c>lr * g / sqrt(v)</c>, the gradient over the root
+/// of its own running mean square. Near the loss floor the gradients of a and c (whose optimum is 0, as sin is odd)
+/// hover around zero, and a difference in g far below round-off becomes a step of order lr. The recorded data show
+/// it: in float64 the two runs agree to 1e-15 until step 160, then part by a factor of about 4 per step (1e-13 at step
+/// 165, 3e-10 at 173, 1e-4 at 183) and oscillate around the same floor, up to 3e-2 apart; in float32 they agree to
+/// 1.5e-6 until step 1056 (seed7), 1396 (defaults), 1603 (lr), then up to 0.3 apart (an RMSprop spike at a slightly
+/// different step). So poly-optim is held to the strict bounds only before that
+/// (<see cref="AmplifyingSections"/>), and after it to the same loss floor: the mean of the last 500 losses within
+/// <see cref="FloorTolerance"/> of PyTorch's (measured at most 3.5e-4).
+/// </para>
 /// </remarks>
 [Category("Parity")]
-public sealed class PyTorchParityTests
+public sealed partial class PyTorchParityTests
 {
     private const double Tolerance = 1e-4;
     private const double Float64Tolerance = 1e-10;
     private const double Float32TailTolerance = 1e-3;
     private const int Float32StrictSteps = 100;
+    private const double FloorTolerance = 1e-3;
+    private const int FloorSteps = 500;
+
+    /// <summary>Sections whose optimiser amplifies round-off late in training: the steps held to the strict bounds, per dtype.</summary>
+    private static readonly Dictionary<string, (int Float32, int Float64)> AmplifyingSections = new()
+    {
+        ["poly-optim"] = (Float32: 1000, Float64: 150),
+    };
 
     public static IEnumerable<TestCaseData> References() =>
-        ParityReference.All().Select(r => new TestCaseData(r).SetArgDisplayNames(r.ToString()));
+        ParityReference.All().Where(r => r.IsStepComparable).Select(r => new TestCaseData(r).SetArgDisplayNames(r.ToString()));
+
+    public static IEnumerable<TestCaseData> ReferencesWithAResultLine() =>
+        ParityReference.All().Where(r => r.IsStepComparable && r.Result is not null).Select(r => new TestCaseData(r).SetArgDisplayNames(r.ToString()));
 
     [Test]
-    public void ReferencesCoverEveryParitySectionWithFourOptionSets()
+    public void ReferencesCoverEveryParitySectionWithItsOptionSets()
     {
         var covered = ParityReference.All().GroupBy(r => r.Section).ToDictionary(g => g.Key, g => g.Select(r => r.Set).Order().ToArray());
 
-        Assert.That(covered, Is.EquivalentTo(new[] { "tensors", "autograd", "custom-function", "nn", "optim", "module" }
-            .ToDictionary(s => s, _ => new[] { "defaults", "float64", "lr", "seed7", "small" })));
+        string[] twoLayerSets = ["defaults", "float64", "lr", "seed7", "small"];
+        string[] polySets = ["defaults", "float64", "lr", "seed7"];
+        var expected = new[] { "tensors", "autograd", "custom-function", "nn", "optim", "module" }.ToDictionary(s => s, _ => twoLayerSets);
+        foreach (var poly in new[] { "poly-tensor", "poly-autograd", "poly-custom-function", "poly-nn", "poly-optim", "poly-module" })
+        {
+            expected[poly] = polySets;
+        }
+
+        expected["poly-dynamic"] = ["defaults"];   // not step-comparable: one run, for the size of its loss
+        Assert.Multiple(() =>
+        {
+            Assert.That(covered, Is.EquivalentTo(expected));
+            Assert.That(ParityReference.All().Where(r => !r.IsStepComparable).Select(r => r.Section), Is.EqualTo(new[] { "poly-dynamic" }));
+            Assert.That(ParityReference.All().Where(r => r.Section.StartsWith("poly-", StringComparison.Ordinal)).Select(r => r.Result),
+                Has.All.StartWith("Result: y = "), "every polynomial reference records the script's last line");
+        });
     }
 
     [TestCaseSource(nameof(References))]
@@ -40,28 +83,114 @@ public sealed class PyTorchParityTests
     {
         var section = SectionCatalog.Find(reference.Section) ?? throw new InvalidDataException($"No section '{reference.Section}'.");
         var options = reference.Options;
+        bool float64 = options.DType == "float64";
 
-        var result = SectionTestContext.Run(section, options.Steps, options.Sizes, options.Lr, options.Seed, dtype: options.ScalarType).Training!;
+        var result = (reference.Options.Batch is null
+            ? SectionTestContext.RunOnce(section, options.Steps, options.Lr, options.Seed, options.ScalarType)
+            : SectionTestContext.Run(section, options.Steps, options.Sizes, options.Lr, options.Seed, dtype: options.ScalarType)).Training!;
         var losses = result.Losses.ToArray();
-        var whole = LossComparison.Compare(reference.Losses, losses);
-        int strictSteps = Math.Min(Float32StrictSteps, losses.Length);
-        var start = LossComparison.Compare(reference.Losses[..strictSteps], losses[..strictSteps]);
+        int comparable = losses.Length;
+        bool amplifies = AmplifyingSections.TryGetValue(reference.Section, out var strictSteps);
+        if (amplifies)
+        {
+            comparable = Math.Min(losses.Length, float64 ? strictSteps.Float64 : strictSteps.Float32);
+        }
 
-        TestContext.Out.WriteLine($"{reference}: worst relative deviation {whole.Worst:E2} at step {whole.WorstStep} over {whole.StepsCompared}/{whole.StepsInReference} steps; " +
-                                  $"first {strictSteps} steps {start.Worst:E2} (PyTorch {reference.TorchVersion})");
+        var whole = LossComparison.Compare(reference.Losses[..comparable], losses[..comparable]);
+        int startSteps = Math.Min(Float32StrictSteps, losses.Length);
+        var start = LossComparison.Compare(reference.Losses[..startSteps], losses[..startSteps]);
+        var everything = LossComparison.Compare(reference.Losses, losses);
+
+        TestContext.Out.WriteLine($"{reference}: worst relative deviation {everything.Worst:E2} at step {everything.WorstStep} over {everything.StepsCompared}/{everything.StepsInReference} steps; " +
+                                  $"first {startSteps} steps {start.Worst:E2}{(amplifies ? FormattableString.Invariant($"; first {comparable} steps {whole.Worst:E2}") : string.Empty)} (PyTorch {reference.TorchVersion})");
         Assert.Multiple(() =>
         {
             Assert.That(result.Losses, Has.Count.EqualTo(reference.Losses.Length));
             Assert.That(result.FirstLoss, Is.EqualTo(reference.Losses[0]).Within(1e-4).Percent, "the seeded start must match PyTorch's");
-            if (options.DType == "float64")
+            if (float64)
             {
-                Assert.That(whole.Worst, Is.LessThanOrEqualTo(Float64Tolerance), $"float64, worst at step {whole.WorstStep}");
+                Assert.That(whole.Worst, Is.LessThanOrEqualTo(Float64Tolerance), $"float64, first {comparable} steps, worst at step {whole.WorstStep}");
             }
             else
             {
-                Assert.That(start.Worst, Is.LessThanOrEqualTo(Tolerance), $"float32, first {strictSteps} steps, worst at step {start.WorstStep}");
-                Assert.That(whole.Worst, Is.LessThanOrEqualTo(Float32TailTolerance), $"float32, worst at step {whole.WorstStep}");
+                Assert.That(start.Worst, Is.LessThanOrEqualTo(Tolerance), $"float32, first {startSteps} steps, worst at step {start.WorstStep}");
+                Assert.That(whole.Worst, Is.LessThanOrEqualTo(Float32TailTolerance), $"float32, first {comparable} steps, worst at step {whole.WorstStep}");
+            }
+
+            if (amplifies)
+            {
+                // After the trajectories part: the same loss floor.
+                double expectedFloor = reference.Losses[^FloorSteps..].Average();
+                double actualFloor = losses[^FloorSteps..].Average();
+                TestContext.Out.WriteLine(FormattableString.Invariant($"mean of the last {FloorSteps} losses: PyTorch {expectedFloor:G6}, C# {actualFloor:G6}"));
+                Assert.That(Math.Abs(actualFloor - expectedFloor) / expectedFloor, Is.LessThanOrEqualTo(FloorTolerance), $"mean of the last {FloorSteps} losses");
             }
         });
     }
+
+    [TestCaseSource(nameof(ReferencesWithAResultLine))]
+    public void Section_PrintsPyTorchsResultLine(ParityReference reference)
+    {
+        var section = SectionCatalog.Find(reference.Section) ?? throw new InvalidDataException($"No section '{reference.Section}'.");
+        var options = reference.Options;
+
+        string line = SectionTestContext.RunOnce(section, options.Steps, options.Lr, options.Seed, options.ScalarType).TutorialResult!;
+
+        // float32 coefficients agree to 1e-7 of the largest (measured at most 8.5e-8), float64 ones to 1.3e-16; RMSprop
+        // leaves a and c oscillating about 0 with an amplitude of order lr (1e-3), measured 1.4e-3 of the largest.
+        double tolerance = AmplifyingSections.ContainsKey(reference.Section) ? 5e-3 : options.DType == "float64" ? 1e-12 : 1e-6;
+        AssertSameResultLine(line, reference.Result!, tolerance);
+    }
+
+    [Test]
+    public void PolyDynamic_LearnsAsPyTorchDoes_ThoughItsDrawsDiffer()
+    {
+        var reference = ParityReference.Load(Path.Combine(ParityReference.Folder, "poly-dynamic.defaults.json"));
+        var options = reference.Options;
+
+        var result = SectionTestContext.RunOnce(SectionCatalog.Find("poly-dynamic")!, options.Steps, options.Lr, options.Seed, options.ScalarType);
+        var logged = reference.LoggedSteps.Select(t => result.Training!.Losses[t]).ToArray();
+
+        TestContext.Out.WriteLine($"steps   {string.Join(' ', reference.LoggedSteps)}");
+        TestContext.Out.WriteLine($"PyTorch {string.Join(' ', reference.Losses.Select(l => l.ToString("G4", CultureInfo.InvariantCulture)))}");
+        TestContext.Out.WriteLine($"C#      {string.Join(' ', logged.Select(l => l.ToString("G4", CultureInfo.InvariantCulture)))}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(reference.IsStepComparable, Is.False);
+            Assert.That(logged, Has.Length.EqualTo(reference.Losses.Length));
+            // Python's random and System.Random add x^4 and x^5 on different steps, so each printed loss may differ,
+            // but both fall the same way: within a factor of 2 at every print, and to the same floor.
+            for (int i = 0; i < logged.Length; i++)
+            {
+                Assert.That(logged[i] / reference.Losses[i], Is.InRange(0.5, 2.0), $"step {reference.LoggedSteps[i]}");
+            }
+
+            Assert.That(logged[^1], Is.EqualTo(reference.Losses[^1]).Within(5).Percent, "the final loss");
+            AssertSameResultLine(result.TutorialResult!, reference.Result!, 1e-2);
+        });
+    }
+
+    private static void AssertSameResultLine(string actual, string expected, double tolerance)
+    {
+        var expectedCoefficients = Coefficients(expected);
+        var actualCoefficients = Coefficients(actual);
+        double scale = expectedCoefficients.Max(Math.Abs);
+        double worst = expectedCoefficients.Zip(actualCoefficients, (e, a) => Math.Abs(a - e) / scale).DefaultIfEmpty(double.PositiveInfinity).Max();
+        TestContext.Out.WriteLine($"PyTorch: {expected}");
+        TestContext.Out.WriteLine($"C#:      {actual}");
+        TestContext.Out.WriteLine($"worst |coefficient difference| / largest coefficient: {worst:E2}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(Number().Replace(actual, "#"), Is.EqualTo(Number().Replace(expected, "#")), "the same text around the numbers");
+            Assert.That(actualCoefficients, Has.Length.EqualTo(expectedCoefficients.Length));
+            Assert.That(worst, Is.LessThanOrEqualTo(tolerance), "the coefficients");
+        });
+    }
+
+    private static double[] Coefficients(string line) =>
+        Number().Matches(line).Select(m => double.Parse(m.Value, CultureInfo.InvariantCulture)).ToArray();
+
+    // A Python float repr inside a Result line: -0.0123, 1.5e-05, 0.0 (not the exponents of x^2).
+    [GeneratedRegex(@"(?<![\^\w.])-?\d+\.\d+(e[+-]\d+)?")]
+    private static partial Regex Number();
 }

@@ -1,0 +1,133 @@
+using System.Text.RegularExpressions;
+using TorchSharp;
+using TorchTutorial.Data;
+using TorchTutorial.Examples.Sections;
+using static TorchSharp.torch;
+
+namespace TorchTutorial.Tests.Sections;
+
+/// <summary>The current tutorial's sections: y = sin(x) by a polynomial.</summary>
+public sealed partial class PolySectionTests
+{
+    /// <summary>The least-squares cubic fit of sin on the tutorial's 2000 points leaves this sum of squares (float64).</summary>
+    private const double BestCubicLoss = 8.817165410007028;
+
+    [TestCaseSource(typeof(SectionTestContext), nameof(SectionTestContext.PolySections))]
+    public void EveryPolySection_FitsTheSine_AtItsDefaults(ITutorialSection section)
+    {
+        var result = SectionTestContext.RunOnce(section);
+        var training = result.Training!;
+
+        TestContext.Out.WriteLine($"{section.Name}: {training.FirstLoss} -> {training.FinalLoss} in {training.StepsCompleted} steps, {training.TimePerStep.TotalMilliseconds:F3} ms/step");
+        TestContext.Out.WriteLine(result.TutorialResult);
+        Assert.Multiple(() =>
+        {
+            Assert.That(training.StepsCompleted, Is.EqualTo(section.DefaultSteps));
+            Assert.That(training.Losses.All(double.IsFinite), Is.True);
+            Assert.That(training.FinalLoss, Is.LessThan(training.FirstLoss / 20), "the loss falls substantially");
+            // As good as a cubic can fit sin, to within half again (seed 0: 8.9 to 12.3); poly-dynamic's
+            // extra terms could in principle fit below the cubic optimum, but not by much.
+            Assert.That(training.FinalLoss, Is.InRange(0.9 * BestCubicLoss, 1.5 * BestCubicLoss));
+            Assert.That(result.TutorialResult, Does.StartWith("Result: y = "));
+        });
+    }
+
+    [TestCase("poly-tensor", @"^Result: y = N \+ N x \+ N x\^2 \+ N x\^3$")]
+    [TestCase("poly-autograd", @"^Result: y = N \+ N x \+ N x\^2 \+ N x\^3$")]
+    [TestCase("poly-custom-function", @"^Result: y = N \+ N \* P3\(N \+ N x\)$")]
+    [TestCase("poly-nn", @"^Result: y = N \+ N x \+ N x\^2 \+ N x\^3$")]
+    [TestCase("poly-optim", @"^Result: y = N \+ N x \+ N x\^2 \+ N x\^3$")]
+    [TestCase("poly-module", @"^Result: y = N \+ N x \+ N x\^2 \+ N x\^3$")]
+    [TestCase("poly-dynamic", @"^Result: y = N \+ N x \+ N x\^2 \+ N x\^3 \+ N x\^4 \? \+ N x\^5 \?$")]
+    public void ResultLine_IsTheScriptsFString(string name, string pattern)
+    {
+        var section = SectionCatalog.Find(name)!;
+
+        string line = SectionTestContext.Run(section, steps: 20).TutorialResult!;
+
+        Assert.That(PythonFloatRepr().Replace(line, "N"), Does.Match(pattern), line);
+    }
+
+    [TestCase(ScalarType.Float32, 1e-5)]
+    [TestCase(ScalarType.Float64, 1e-12)]
+    public void PolyTensor_HandWrittenGradients_EqualAutograds(ScalarType dtype, double tolerance)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(0);
+        using var data = SineData.Create(dtype: dtype);
+        var (x, y) = (data.X, data.Y);
+        var weights = Enumerable.Range(0, 4).Select(_ => randn([], dtype: dtype, requires_grad: true)).ToArray();
+        var (a, b, c, d) = (weights[0], weights[1], weights[2], weights[3]);
+
+        var (loss, grad_a, grad_b, grad_c, grad_d) = PolyTensorSection.ForwardAndBackward(x, y, a.detach(), b.detach(), c.detach(), d.detach());
+        var autogradLoss = (a + b * x + c * x.pow(2) + d * x.pow(3) - y).pow(2).sum();
+        autogradLoss.backward();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(loss.ToDouble(), Is.EqualTo(autogradLoss.ToDouble()).Within(tolerance).Percent);
+            foreach (var (name, hand, weight) in new[] { ("a", grad_a, a), ("b", grad_b, b), ("c", grad_c, c), ("d", grad_d, d) })
+            {
+                Assert.That(hand.ToDouble(), Is.EqualTo(weight.grad!.ToDouble()).Within(tolerance).Percent, $"grad_{name}");
+            }
+        });
+    }
+
+    [Test]
+    public void PolyTensor_AutogradAndModule_FollowTheSameTrajectory()
+    {
+        // The same random a, b, c, d and the same update, whether by hand, by autograd or by SGD on Polynomial3.
+        var tensors = SectionTestContext.Run(new PolyTensorSection(), steps: 300, dtype: ScalarType.Float64).Training!;
+        var autograd = SectionTestContext.Run(new PolyAutogradSection(), steps: 300, dtype: ScalarType.Float64).Training!;
+        var module = SectionTestContext.Run(new PolyModuleSection(), steps: 300, dtype: ScalarType.Float64).Training!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(autograd.Losses, Is.EqualTo(tensors.Losses).Within(1e-10).Percent);
+            Assert.That(module.Losses, Is.EqualTo(tensors.Losses).Within(1e-10).Percent);
+        });
+    }
+
+    [Test]
+    public void PolyCustomFunction_IsNotRandom_EverySeedGivesTheSameRun()
+    {
+        var seed0 = SectionTestContext.Run(new PolyCustomFunctionSection(), steps: 50, seed: 0);
+        var seed7 = SectionTestContext.Run(new PolyCustomFunctionSection(), steps: 50, seed: 7);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(seed7.Training!.Losses, Is.EqualTo(seed0.Training!.Losses));
+            Assert.That(seed7.TutorialResult, Is.EqualTo(seed0.TutorialResult));
+        });
+    }
+
+    [Test]
+    public void PolyDynamic_SameSeed_SameRun()
+    {
+        var a = SectionTestContext.Run(new PolyDynamicSection(), steps: 200, seed: 3);
+        var b = SectionTestContext.Run(new PolyDynamicSection(), steps: 200, seed: 3);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(b.Training!.Losses, Is.EqualTo(a.Training!.Losses));
+            Assert.That(b.TutorialResult, Is.EqualTo(a.TutorialResult));
+        });
+    }
+
+    [Test]
+    public void PolySections_IgnoreTheNetworkSizes_AndDescribeTheirData()
+    {
+        var small = SectionTestContext.Run(new PolyNnSection(), steps: 20, sizes: new NetworkSizes(3, 4, 5, 6)).Training!;
+        var tutorial = SectionTestContext.Run(new PolyNnSection(), steps: 20).Training!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(small.Losses, Is.EqualTo(tutorial.Losses));
+            Assert.That(new PolyNnSection().DescribeData(NetworkSizes.Tutorial), Is.EqualTo("x = linspace(-pi, pi, 2000)"));
+        });
+    }
+
+    // A Python float repr: -0.0123, 1.5e-05, 0.0, -2.2e-09.
+    [GeneratedRegex(@"-?\d+\.\d+(e[+-]\d+)?")]
+    private static partial Regex PythonFloatRepr();
+}
