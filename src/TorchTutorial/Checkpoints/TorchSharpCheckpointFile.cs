@@ -1,0 +1,190 @@
+using System.Security.Cryptography;
+using System.Text;
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace TorchTutorial.Checkpoints;
+
+/// <summary>
+/// TorchSharp's own format. Layout: the bytes <c>module.save(writer)</c> writes (a LEB128 count, then per tensor its
+/// name as a .NET string and <c>tensor.Save(writer)</c>: LEB128 type code, rank and sizes, raw bytes); optionally the
+/// bytes <c>optimizer.save_state_dict(writer)</c> writes; then a 40-byte trailer: the SHA-256 of everything before it
+/// and the ASCII magic <c>TTCKPT01</c>.
+/// </summary>
+/// <remarks>
+/// Plain TorchSharp reads these files (<c>model.load(reader)</c> ignores what follows the model's tensors) and this
+/// reader accepts plain <c>module.save</c> files (without trailer, hence without the integrity check). The reader
+/// parses every byte itself, bounds-checked, instead of letting TorchSharp's loader (which copies tensor by tensor
+/// into the model, and allocates whatever a damaged length says) see an unchecked file.
+/// </remarks>
+internal static class TorchSharpCheckpointFile
+{
+    /// <summary>The last 8 bytes of a file written here.</summary>
+    public static ReadOnlySpan<byte> Magic => "TTCKPT01"u8;
+
+    /// <summary>The trailer's length: SHA-256 + magic.</summary>
+    public const int TrailerLength = 32 + 8;
+
+    private const int MaxNameBytes = 4096;
+
+    /// <summary>Writes the model (and the optimizer) with TorchSharp's own serializers, then the trailer.</summary>
+    public static byte[] Write(torch.nn.Module model, torch.optim.Optimizer? optimizer)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            model.save(writer);
+            if (optimizer is not null)
+            {
+                ((OptimizerHelper)optimizer).save_state_dict(writer);
+            }
+        }
+
+        buffer.Write(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+        buffer.Write(Magic);
+        return buffer.ToArray();
+    }
+
+    /// <summary>Parses and checks a whole file.</summary>
+    /// <exception cref="CheckpointDataException">The file is truncated, damaged or not in this format.</exception>
+    public static CheckpointContent Read(byte[] file)
+    {
+        int end = file.Length;
+        if (file.Length >= TrailerLength && file.AsSpan(file.Length - 8).SequenceEqual(Magic))
+        {
+            end = file.Length - TrailerLength;
+            var stored = file.AsSpan(end, 32);
+            if (!SHA256.HashData(file.AsSpan(0, end)).AsSpan().SequenceEqual(stored))
+            {
+                throw CheckpointDataException.Corrupt("its SHA-256 checksum does not match its contents: the file was damaged or altered after it was written.");
+            }
+        }
+
+        var cursor = new BinaryCursor(file, 0, end) { Context = "the tensor count" };
+        var content = new CheckpointContent();
+        long count = cursor.ReadLeb128();
+        if (count > cursor.Remaining / 3)
+        {
+            throw count > cursor.Remaining
+                ? CheckpointDataException.Truncated($"it announces {count} tensors but has only {cursor.Remaining} bytes left.")
+                : CheckpointDataException.Corrupt($"it announces {count} tensors, more than its {cursor.Remaining} bytes can hold.");
+        }
+
+        for (long i = 0; i < count; i++)
+        {
+            cursor.Context = $"the name of tensor {i}";
+            string name = cursor.ReadString(MaxNameBytes);
+            cursor.Context = $"tensor '{name}'";
+            content.ModelTensors.Add(new(name, ReadTensor(cursor, $"tensor '{name}'")));
+        }
+
+        if (cursor.Remaining > 0)
+        {
+            content.Optimizer = ReadOptimizer(cursor);
+        }
+
+        if (cursor.Remaining > 0)
+        {
+            throw CheckpointDataException.Corrupt($"{cursor.Remaining} unexpected bytes follow the checkpoint data at byte {cursor.Position}.");
+        }
+
+        return content;
+    }
+
+    /// <summary>Reads what <c>tensor.Save(writer)</c> wrote.</summary>
+    private static TensorRecord ReadTensor(BinaryCursor cursor, string what)
+    {
+        long code = cursor.ReadLeb128();
+        var dtype = TensorDType.FromTorchSharpCode((ulong)code)
+            ?? throw CheckpointDataException.Corrupt($"{what} has element type code {code}, which is not one of {TensorDType.SupportedNames}.");
+        long rank = cursor.ReadLeb128();
+        if (rank > TensorRecord.MaxDimensions)
+        {
+            throw CheckpointDataException.Corrupt($"{what} has {rank} dimensions (at most {TensorRecord.MaxDimensions} are allowed).");
+        }
+
+        var shape = new long[rank];
+        for (int d = 0; d < rank; d++)
+        {
+            shape[d] = cursor.ReadLeb128();
+        }
+
+        long bytes = TensorRecord.ByteCount(dtype, shape, what);
+        return TensorRecord.Create(dtype, shape, cursor.ReadBytes(bytes), what);
+    }
+
+    /// <summary>Reads what <c>optimizer.save_state_dict(writer)</c> wrote, by the layout its first string names.</summary>
+    private static OptimizerRecord ReadOptimizer(BinaryCursor cursor)
+    {
+        cursor.Context = "the optimizer's name";
+        string name = cursor.ReadString(256);
+        bool plausible = name.Length > 0 && name.All(char.IsAsciiLetterOrDigit);
+        var layout = OptimizerLayouts.FindByName(name)
+            ?? throw new CheckpointDataException(
+                plausible ? CheckpointProblem.Unsupported : CheckpointProblem.Corrupt,
+                plausible
+                    ? $"after the model's tensors it holds the state of a '{name}' optimizer; supported optimizers: {OptimizerLayouts.SupportedNames}."
+                    : $"unrecognised bytes follow the model's tensors at byte {cursor.Position}.");
+        cursor.Context = $"the {name} optimizer state";
+        long groups = cursor.ReadLeb128();
+        long states = cursor.ReadLeb128();
+        if (groups > cursor.Remaining / 16 || states > cursor.Remaining)
+        {
+            throw CheckpointDataException.Corrupt($"its {name} optimizer state announces {groups} parameter groups and {states} parameters, more than the file holds.");
+        }
+
+        var record = new OptimizerRecord { Kind = name, ParameterCount = (int)states };
+        for (int g = 0; g < groups; g++)
+        {
+            cursor.Context = $"parameter group {g} of the {name} optimizer state";
+            var group = new OptimizerGroupRecord();
+            group.HyperParameters[OptimizerStateTransfer.InitialLearningRateKey] = cursor.ReadDouble();
+            group.HyperParameters[OptimizerStateTransfer.LearningRateKey] = cursor.ReadDouble();
+            var pairs = new Dictionary<string, double[]>();
+            foreach (string entry in layout.TorchSharpOptionOrder)
+            {
+                int dot = entry.IndexOf('.', StringComparison.Ordinal);
+                if (dot >= 0)
+                {
+                    string key = entry[..dot];
+                    var pair = pairs.TryGetValue(key, out var p) ? p : pairs[key] = new double[2];
+                    pair[entry[(dot + 1)..] == "0" ? 0 : 1] = cursor.ReadDouble();
+                    group.HyperParameters[key] = pair;
+                }
+                else
+                {
+                    var spec = layout.FindHyperParameter(entry)!;
+                    group.HyperParameters[entry] = spec.Kind == HyperParameterKind.Boolean ? cursor.ReadBoolean() : cursor.ReadDouble();
+                }
+            }
+
+            record.Groups.Add(group);
+        }
+
+        for (int i = 0; i < states; i++)
+        {
+            cursor.Context = $"the {name} optimizer state of parameter {i}";
+            var entries = new Dictionary<string, object?>();
+            foreach (var spec in layout.State)
+            {
+                string what = $"optimizer state '{spec.Key}' of parameter {i}";
+                entries[spec.Key] = spec.Encoding switch
+                {
+                    TorchSharpEncoding.Int64 => ReadStep(cursor, what),
+                    TorchSharpEncoding.Tensor => ReadTensor(cursor, what),
+                    _ => cursor.ReadBoolean() ? ReadTensor(cursor, what) : null,
+                };
+            }
+
+            record.States[i] = entries;
+        }
+
+        return record;
+    }
+
+    private static long ReadStep(BinaryCursor cursor, string what)
+    {
+        long step = cursor.ReadInt64();
+        return step >= 0 ? step : throw CheckpointDataException.Corrupt($"{what} is negative ({step}).");
+    }
+}
