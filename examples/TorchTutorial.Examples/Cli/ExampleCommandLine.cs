@@ -41,6 +41,8 @@ public sealed class ExampleCommandLine
     private readonly Option<string> format = new("--format") { Description = "text, tutorial (exactly the Python script's output) or json", DefaultValueFactory = _ => "text" };
     private readonly Option<string?> plot = new("--plot") { Description = "Draw the loss curve to FILE (.png or .svg)" };
     private readonly Option<string> dtype = new("--dtype") { Description = "float32 (the tutorial's) or float64", DefaultValueFactory = _ => "float32" };
+    private readonly Option<string?> save = new("--save") { Description = "After training, save the model (and optimizer state) to FILE: .pt/.pth PyTorch, .safetensors, anything else TorchSharp's format" };
+    private readonly Option<string?> load = new("--load") { Description = "Before training, load the model (and optimizer state) from FILE (format by extension, as --save)" };
     private readonly Option<string?> compare = new("--compare") { Description = "Compare the losses with FILE, a PyTorch run's output ('t loss' lines); exit 5 above --tolerance" };
     private readonly Option<double> tolerance = new("--tolerance") { Description = "Largest relative deviation --compare accepts", DefaultValueFactory = _ => ExampleOptions.DefaultTolerance };
 
@@ -49,7 +51,7 @@ public sealed class ExampleCommandLine
     {
         Root = new RootCommand("Learning PyTorch with Examples, in C# on TorchSharp. Runs one tutorial section, or all of them.")
         {
-            section, device, seed, steps, batch, input, hidden, output, lr, threads, logEvery, format, plot, compare, tolerance, dtype,
+            section, device, seed, steps, batch, input, hidden, output, lr, threads, logEvery, format, plot, compare, tolerance, dtype, save, load,
         };
     }
 
@@ -111,6 +113,27 @@ public sealed class ExampleCommandLine
             }
         }
 
+        var checkpoints = new CheckpointFiles(result.GetValue(load), result.GetValue(save));
+        if (checkpoints.LoadPath is not null || checkpoints.SavePath is not null)
+        {
+            string option = checkpoints.LoadPath is not null ? "--load" : "--save";
+            if (SectionCatalog.Find(name) is not { SupportsCheckpoints: true })
+            {
+                throw new UsageException($"{option} needs one section that trains a model: " +
+                    $"{string.Join(", ", SectionCatalog.Sections.Where(s => s.SupportsCheckpoints).Select(s => s.Name))}; not '{name}'.");
+            }
+
+            if (checkpoints.LoadPath is { } loadPath && !File.Exists(loadPath))
+            {
+                throw new UsageException($"--load '{loadPath}': no such file.");
+            }
+
+            if (checkpoints.SavePath is { } savePath && Path.GetDirectoryName(Path.GetFullPath(savePath)) is { } saveFolder && !Directory.Exists(saveFolder))
+            {
+                throw new UsageException($"--save '{savePath}': the folder '{saveFolder}' does not exist.");
+            }
+        }
+
         string? compareFile = result.GetValue(compare);
         double toleranceValue = result.GetValue(tolerance);
         if (!(double.IsFinite(toleranceValue) && toleranceValue > 0))
@@ -147,6 +170,7 @@ public sealed class ExampleCommandLine
             Format: ParseFormat(result.GetValue(format)!),
             PlotFile: plotFile,
             CompareFile: compareFile,
+            Checkpoints: checkpoints,
             Tolerance: toleranceValue,
             DType: ParseDType(result.GetValue(dtype)!));
     }

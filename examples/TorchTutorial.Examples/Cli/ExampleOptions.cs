@@ -15,6 +15,7 @@ namespace TorchTutorial.Examples.Cli;
 /// <param name="PlotFile">Where to draw the loss curve (.png or .svg), or null.</param>
 /// <param name="CompareFile">A PyTorch run's output (<c>t loss</c> lines) to compare the losses with, or null.</param>
 /// <param name="DType">The element type: float32 (the tutorial's) or float64.</param>
+/// <param name="Checkpoints">The <c>--load</c> and <c>--save</c> files.</param>
 /// <param name="Tolerance">The largest relative deviation <paramref name="CompareFile"/> accepts.</param>
 public sealed record ExampleOptions(
     string Section,
@@ -28,6 +29,7 @@ public sealed record ExampleOptions(
     OutputFormat Format,
     string? PlotFile,
     string? CompareFile,
+    TorchTutorial.Examples.Sections.CheckpointFiles Checkpoints,
     double Tolerance,
     TorchSharp.torch.ScalarType DType)
 {

@@ -102,14 +102,21 @@ public sealed class ExampleProgram
                 {
                     torch.manual_seed(options.Seed);
                     var context = new SectionContext(options.Sizes, new TrainingOptions(run.Steps, run.LearningRate, run.LogEvery),
-                        device, options.Seed, progress, output, cancellationToken, options.DType);
-                    return section.Run(context);
+                        device, options.Seed, progress, output, cancellationToken, options.DType, options.Checkpoints);
+                    var result = section.Run(context);
+                    return context.CheckpointNotes.Count == 0 ? result : result with { Notes = [.. result.Notes, .. context.CheckpointNotes] };
                 });
             }
             catch (TrainingDivergedException ex)
             {
                 stdout.Flush();
                 return Fail(ExitCodes.Diverged, $"{section.Name}: {ex.Message}");
+            }
+            catch (CheckpointOptionException ex)
+            {
+                // A bad --load file is bad input; a --save that could not be written is a failed output (the old file is intact).
+                stdout.Flush();
+                return Fail(ex.Option == "--load" ? ExitCodes.Usage : ExitCodes.OutputFailed, ex.Message);
             }
         }
 

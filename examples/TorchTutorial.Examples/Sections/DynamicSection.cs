@@ -25,6 +25,9 @@ public sealed class DynamicSection : ITutorialSection
     public double DefaultLearningRate => 1e-4;
 
     /// <inheritdoc />
+    public bool SupportsCheckpoints => true;
+
+    /// <inheritdoc />
     public bool Trains => true;
 
     /// <inheritdoc />
@@ -51,6 +54,7 @@ public sealed class DynamicSection : ITutorialSection
         // Training this strange model with vanilla SGD is hard, so we use momentum.
         using var criterion = nn.MSELoss(reduction: nn.Reduction.Sum);
         using var optimizer = optim.SGD(model.parameters(), context.LearningRate, momentum: 0.9);
+        context.LoadCheckpoint(model, optimizer);   // --load FILE: start from a checkpoint
         var result = context.Train(t =>
         {
             var y_pred = model.forward(x);
@@ -61,6 +65,7 @@ public sealed class DynamicSection : ITutorialSection
             optimizer.step();
             return loss;
         });
+        context.SaveCheckpoint(model, optimizer);   // --save FILE: keep the trained model
         return SectionResult.Of(Name, result);
     }
 }

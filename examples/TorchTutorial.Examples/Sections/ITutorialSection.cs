@@ -36,6 +36,12 @@ public interface ITutorialSection
     /// <param name="sizes">N, D_in, H, D_out as given on the command line.</param>
     string DescribeData(NetworkSizes sizes);
 
+    /// <summary>
+    /// True for the sections that train a model with parameters (nn, optim, module, dynamic, poly-nn, poly-optim,
+    /// poly-module), which honour <c>--load</c> and <c>--save</c>.
+    /// </summary>
+    bool SupportsCheckpoints => false;
+
     /// <summary>Runs the section; <paramref name="context"/> carries the options, device and training loop.</summary>
     SectionResult Run(SectionContext context);
 }

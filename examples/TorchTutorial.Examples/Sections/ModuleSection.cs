@@ -21,6 +21,9 @@ public sealed class ModuleSection : ITutorialSection
     public double DefaultLearningRate => 1e-4;
 
     /// <inheritdoc />
+    public bool SupportsCheckpoints => true;
+
+    /// <inheritdoc />
     public bool Trains => true;
 
     /// <inheritdoc />
@@ -47,6 +50,7 @@ public sealed class ModuleSection : ITutorialSection
         // The SGD constructor takes the learnable parameters of the two nn.Linear members of the model.
         using var criterion = nn.MSELoss(reduction: nn.Reduction.Sum);
         using var optimizer = optim.SGD(model.parameters(), context.LearningRate);
+        context.LoadCheckpoint(model, optimizer);   // --load FILE: start from a checkpoint
         var result = context.Train(t =>
         {
             var y_pred = model.forward(x);
@@ -58,6 +62,7 @@ public sealed class ModuleSection : ITutorialSection
             optimizer.step();
             return loss;
         });
+        context.SaveCheckpoint(model, optimizer);   // --save FILE: keep the trained model
         return SectionResult.Of(Name, result);
     }
 }

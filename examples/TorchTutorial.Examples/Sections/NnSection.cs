@@ -24,6 +24,9 @@ public sealed class NnSection : ITutorialSection
     public double DefaultLearningRate => 1e-4;
 
     /// <inheritdoc />
+    public bool SupportsCheckpoints => true;
+
+    /// <inheritdoc />
     public bool Trains => true;
 
     /// <inheritdoc />
@@ -52,6 +55,7 @@ public sealed class NnSection : ITutorialSection
         using var loss_fn = nn.MSELoss(reduction: nn.Reduction.Sum);
 
         var learning_rate = context.LearningRate;
+        context.LoadCheckpoint(model);   // --load FILE: start from a checkpoint
         var result = context.Train(t =>
         {
             // Forward pass: compute predicted y by passing x to the model.
@@ -76,6 +80,7 @@ public sealed class NnSection : ITutorialSection
 
             return loss;
         });
+        context.SaveCheckpoint(model);   // --save FILE: keep the trained model
         return SectionResult.Of(Name, result);
     }
 }

@@ -21,6 +21,9 @@ public sealed class OptimSection : ITutorialSection
     public double DefaultLearningRate => 1e-4;
 
     /// <inheritdoc />
+    public bool SupportsCheckpoints => true;
+
+    /// <inheritdoc />
     public bool Trains => true;
 
     /// <inheritdoc />
@@ -47,6 +50,7 @@ public sealed class OptimSection : ITutorialSection
         // Use the optim package to define an Optimizer that will update the weights of the model for us.
         var learning_rate = context.LearningRate;
         using var optimizer = optim.Adam(model.parameters(), lr: learning_rate);
+        context.LoadCheckpoint(model, optimizer);   // --load FILE: start from a checkpoint
         var result = context.Train(t =>
         {
             var y_pred = model.forward(x);
@@ -61,6 +65,7 @@ public sealed class OptimSection : ITutorialSection
             optimizer.step();
             return loss;
         });
+        context.SaveCheckpoint(model, optimizer);   // --save FILE: keep the trained model
         return SectionResult.Of(Name, result);
     }
 }

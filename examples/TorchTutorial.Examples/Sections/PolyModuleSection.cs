@@ -25,6 +25,9 @@ public sealed class PolyModuleSection : ITutorialSection
     public double DefaultLearningRate => 1e-6;
 
     /// <inheritdoc />
+    public bool SupportsCheckpoints => true;
+
+    /// <inheritdoc />
     public bool Trains => true;
 
     /// <inheritdoc />
@@ -49,6 +52,7 @@ public sealed class PolyModuleSection : ITutorialSection
         // The SGD constructor takes the learnable parameters (the four Parameters a, b, c, d) of the model.
         using var criterion = nn.MSELoss(reduction: nn.Reduction.Sum);
         using var optimizer = optim.SGD(model.parameters(), context.LearningRate);
+        context.LoadCheckpoint(model, optimizer);   // --load FILE: start from a checkpoint
         var result = context.Train(t =>
         {
             // Forward pass: Compute predicted y by passing x to the model
@@ -63,6 +67,7 @@ public sealed class PolyModuleSection : ITutorialSection
             optimizer.step();
             return loss;
         });
+        context.SaveCheckpoint(model, optimizer);   // --save FILE: keep the trained model
 
         return SectionResult.Of(Name, result, $"Result: {model.Formula(PythonFloat.Repr)}");
     }

@@ -26,6 +26,9 @@ public sealed class PolyNnSection : ITutorialSection
     public double DefaultLearningRate => 1e-6;
 
     /// <inheritdoc />
+    public bool SupportsCheckpoints => true;
+
+    /// <inheritdoc />
     public bool Trains => true;
 
     /// <inheritdoc />
@@ -62,6 +65,7 @@ public sealed class PolyNnSection : ITutorialSection
         using var loss_fn = nn.MSELoss(reduction: nn.Reduction.Sum);
 
         var learning_rate = context.LearningRate;
+        context.LoadCheckpoint(model);   // --load FILE: start from a checkpoint
         var result = context.Train(t =>
         {
             // Forward pass: compute predicted y by passing xx to the model.
@@ -87,6 +91,7 @@ public sealed class PolyNnSection : ITutorialSection
 
             return loss;
         });
+        context.SaveCheckpoint(model);   // --save FILE: keep the trained model
 
         // You can access the first layer of `model` like accessing the first item of a list
         var linear_layer = (Linear)model[0];

@@ -26,6 +26,9 @@ public sealed class PolyOptimSection : ITutorialSection
     public double DefaultLearningRate => 1e-3;
 
     /// <inheritdoc />
+    public bool SupportsCheckpoints => true;
+
+    /// <inheritdoc />
     public bool Trains => true;
 
     /// <inheritdoc />
@@ -59,6 +62,7 @@ public sealed class PolyOptimSection : ITutorialSection
         // Here we will use RMSprop; the first argument tells the optimizer which Tensors it should update.
         var learning_rate = context.LearningRate;
         using var optimizer = optim.RMSProp(model.parameters(), lr: learning_rate);
+        context.LoadCheckpoint(model, optimizer);   // --load FILE: start from a checkpoint
         var result = context.Train(t =>
         {
             // Forward pass: compute predicted y by passing xx to the model.
@@ -77,6 +81,7 @@ public sealed class PolyOptimSection : ITutorialSection
             optimizer.step();
             return loss;
         });
+        context.SaveCheckpoint(model, optimizer);   // --save FILE: keep the trained model
 
         var linear_layer = (Linear)model[0];
         var (bias, weight) = (linear_layer.bias!, linear_layer.weight!);
