@@ -13,8 +13,9 @@ public sealed class ExampleCommandLine
 {
     /// <summary>
     /// libtorch threads when --threads is not given. One: at the tutorial's sizes a step is a handful of small
-    /// matrix products, and on the 2-core machines this was measured on, a second thread made a 64×1000×100
-    /// product up to 70 times slower (see docs/benchmarks.md).
+    /// operations, and on the 2-core machines this was measured on a second thread made the nn step 1.14× and the
+    /// optim step 1.44× slower; two threads pay off only at sizes like 1024×1000×1000 (1.9–2.1× faster).
+    /// See docs/benchmarks.md, section 5.
     /// </summary>
     public const int DefaultThreads = 1;
 

@@ -1,0 +1,252 @@
+using System.Diagnostics;
+using System.Text.Json;
+using TorchSharp;
+using TorchTutorial.Data;
+using TorchTutorial.Modules;
+using static TorchSharp.torch;
+
+namespace TorchTutorial.Benchmarks.Modes;
+
+/// <summary>
+/// Where a step's time goes: the step of nn, optim, module and autograd written out with a timestamp between its
+/// phases (forward and loss, zero_grad, backward, update, loss.item, disposing the step's DisposeScope), and beside
+/// them, in the same process, the step's matrix products alone and its largest product alone.
+/// </summary>
+public static class Breakdown
+{
+    /// <summary>One section's mean time per phase, in milliseconds.</summary>
+    public sealed record Row(string Section, IReadOnlyDictionary<string, double> PhaseMs, double StepMs, double StepCpuMs, double FloorMs, double FloorCpuMs, double LargestProductMs, long TensorsPerStep, double PageFaultsPerStep);
+
+    /// <summary>What the mode writes.</summary>
+    /// <param name="Label">tuned (TrainingLoop's allocator setting) or glibc (glibc's defaults).</param>
+    /// <param name="Rows">One row per section.</param>
+    /// <param name="PageFaultMicroseconds">What one minor page fault costs on this machine: touching fresh pages of a 64 MB block, per page.</param>
+    public sealed record Output(string Label, IReadOnlyList<Row> Rows, double PageFaultMicroseconds);
+
+    /// <summary>Runs the breakdown at the tutorial's sizes and writes <c>breakdown-LABEL.json</c> into <paramref name="resultsDirectory"/>.</summary>
+    public static Output Run(string resultsDirectory, string label, int warmup = 500, int steps = 4000)
+    {
+        var sizes = NetworkSizes.Tutorial;
+        torch.set_num_threads(1);
+        Suites.Warm.ProcessState();
+        var rows = new List<Row>
+        {
+            Measure("autograd", sizes, warmup, steps),
+            Measure("nn", sizes, warmup, steps),
+            Measure("optim", sizes, warmup, steps),
+            Measure("module", sizes, warmup, steps),
+        };
+        var output = new Output(label, rows, PageFaultCost());
+        Directory.CreateDirectory(resultsDirectory);
+        File.WriteAllText(Path.Combine(resultsDirectory, $"breakdown-{label}.json"), JsonSerializer.Serialize(output, Json.Options));
+        Console.WriteLine($"one minor page fault: {output.PageFaultMicroseconds:F2} us");
+        foreach (var row in rows)
+        {
+            Console.WriteLine($"{row.Section,-10} step {row.StepMs:F4} ms (cpu {row.StepCpuMs:F4})  floor {row.FloorMs:F4} (cpu {row.FloorCpuMs:F4})  largest {row.LargestProductMs:F4}  tensors/step {row.TensorsPerStep} faults/step {row.PageFaultsPerStep:F1} " +
+                string.Join("  ", row.PhaseMs.Select(p => $"{p.Key} {p.Value:F4}")));
+        }
+
+        return output;
+    }
+
+    /// <summary>Microseconds per first touch of a fresh 4 KB page (a minor fault), the median of 5 rounds over a 64 MB block.</summary>
+    public static double PageFaultCost()
+    {
+        const int bytes = 64 << 20;
+        var perFault = new List<double>();
+        for (int round = 0; round < 5; round++)
+        {
+            IntPtr block = System.Runtime.InteropServices.Marshal.AllocHGlobal(bytes);   // malloc: above the mmap threshold, so fresh pages
+            try
+            {
+                long faults0 = Workloads.ProcessStats.MinorFaults();
+                long start = Stopwatch.GetTimestamp();
+                for (int offset = 0; offset < bytes; offset += 4096)
+                {
+                    System.Runtime.InteropServices.Marshal.WriteByte(block, offset, 1);
+                }
+
+                double us = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+                long faults = Workloads.ProcessStats.MinorFaults() - faults0;
+                perFault.Add(us / Math.Max(1, faults));
+            }
+            finally
+            {
+                System.Runtime.InteropServices.Marshal.FreeHGlobal(block);
+            }
+        }
+
+        return Interleaved.Median(perFault);
+    }
+
+    private static Row Measure(string section, NetworkSizes sizes, int warmup, int steps)
+    {
+        manual_seed(0);
+        var (N, D_in, H, D_out) = sizes;
+        using var x = randn(N, D_in);
+        using var y = randn(N, D_out);
+        var phases = new[] { "forward+loss", "zero_grad", "backward", "update", "item", "scope" };
+        var ticks = new long[phases.Length];
+        Action<int> step;
+        var disposables = new List<IDisposable>();
+        long tensorsBefore = 0, tensorsAfter = 0;
+
+        if (section == "autograd")
+        {
+            var w1 = randn(D_in, H, requires_grad: true);
+            var w2 = randn(H, D_out, requires_grad: true);
+            disposables.AddRange([w1, w2]);
+            double lr = 1e-6;
+            w1.grad?.zero_();
+            step = i =>
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                var scope = NewDisposeScope();
+                var y_pred = x.mm(w1).clamp(min: 0).mm(w2);
+                var loss = (y_pred - y).pow(2).sum();
+                long t1 = Stopwatch.GetTimestamp();
+                loss.backward();
+                long t2 = Stopwatch.GetTimestamp();
+                using (no_grad())
+                {
+                    w1.sub_(lr * w1.grad!);
+                    w2.sub_(lr * w2.grad!);
+                }
+
+                long t3 = Stopwatch.GetTimestamp();
+                using (no_grad())
+                {
+                    w1.grad!.zero_();
+                    w2.grad!.zero_();
+                }
+
+                long t4 = Stopwatch.GetTimestamp();
+                _ = loss.item<float>();
+                long t5 = Stopwatch.GetTimestamp();
+                scope.Dispose();
+                long t6 = Stopwatch.GetTimestamp();
+                if (i >= 0)
+                {
+                    ticks[0] += t1 - t0; ticks[2] += t2 - t1; ticks[3] += t3 - t2; ticks[1] += t4 - t3; ticks[4] += t5 - t4; ticks[5] += t6 - t5;
+                }
+            };
+        }
+        else
+        {
+            var model = section == "module"
+                ? (nn.Module<Tensor, Tensor>)new TwoLayerNet(D_in, H, D_out)
+                : TwoLayerSequential.Create(D_in, H, D_out);
+            var loss_fn = nn.MSELoss(reduction: nn.Reduction.Sum);
+            disposables.AddRange([model, loss_fn]);
+            optim.Optimizer? optimizer = section switch
+            {
+                "optim" => optim.Adam(model.parameters(), lr: 1e-4),
+                "module" => optim.SGD(model.parameters(), 1e-4),
+                _ => null,
+            };
+            if (optimizer is not null)
+            {
+                disposables.Add(optimizer);
+            }
+
+            double lr = 1e-4;
+            step = i =>
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                var scope = NewDisposeScope();
+                var y_pred = model.forward(x);
+                var loss = loss_fn.forward(y_pred, y);
+                long t1 = Stopwatch.GetTimestamp();
+                if (optimizer is null)
+                {
+                    model.zero_grad();
+                }
+                else
+                {
+                    optimizer.zero_grad();
+                }
+
+                long t2 = Stopwatch.GetTimestamp();
+                loss.backward();
+                long t3 = Stopwatch.GetTimestamp();
+                if (optimizer is null)
+                {
+                    using (no_grad())
+                    {
+                        foreach (var param in model.parameters())
+                        {
+                            param.sub_(lr * param.grad!);
+                        }
+                    }
+                }
+                else
+                {
+                    optimizer.step();
+                }
+
+                long t4 = Stopwatch.GetTimestamp();
+                _ = loss.item<float>();
+                long t5 = Stopwatch.GetTimestamp();
+                scope.Dispose();
+                long t6 = Stopwatch.GetTimestamp();
+                if (i >= 0)
+                {
+                    ticks[0] += t1 - t0; ticks[1] += t2 - t1; ticks[2] += t3 - t2; ticks[3] += t4 - t3; ticks[4] += t5 - t4; ticks[5] += t6 - t5;
+                }
+            };
+        }
+
+        for (int i = 0; i < warmup; i++)
+        {
+            step(-1);
+        }
+
+        tensorsBefore = DisposeScopeManager.Statistics.TensorStatistics.CreatedInScopeCount;
+        long faultsBefore = Workloads.ProcessStats.MinorFaults();
+        double cpu0 = Workloads.ThreadClock.NowMs();
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < steps; i++)
+        {
+            step(i);
+        }
+
+        double stepMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds / steps;
+        double stepCpuMs = (Workloads.ThreadClock.NowMs() - cpu0) / steps;
+        tensorsAfter = DisposeScopeManager.Statistics.TensorStatistics.CreatedInScopeCount;
+        double faults = (Workloads.ProcessStats.MinorFaults() - faultsBefore) / (double)steps;
+        foreach (var d in disposables)
+        {
+            d.Dispose();
+        }
+
+        using var floor = new Workloads.MatmulFloor(sizes, section == "autograd" ? Workloads.ProductLayout.Raw : Workloads.ProductLayout.Linear);
+        double floorCpu0 = Workloads.ThreadClock.NowMs();
+        double floorMs = TimePerCall(floor.Step, warmup, steps);
+        double floorCpuMs = (Workloads.ThreadClock.NowMs() - floorCpu0) / (warmup + steps);
+        double largestMs = TimePerCall(floor.ForwardInputProduct, warmup, steps);
+        var phaseMs = new Dictionary<string, double>();
+        for (int p = 0; p < phases.Length; p++)
+        {
+            phaseMs[phases[p]] = ticks[p] * 1000.0 / Stopwatch.Frequency / steps;
+        }
+
+        return new Row(section, phaseMs, stepMs, stepCpuMs, floorMs, floorCpuMs, largestMs, (tensorsAfter - tensorsBefore) / steps, faults);
+    }
+
+    /// <summary>Mean milliseconds per call of <paramref name="action"/> after <paramref name="warmup"/> calls.</summary>
+    public static double TimePerCall(Action action, int warmup, int calls)
+    {
+        for (int i = 0; i < warmup; i++)
+        {
+            action();
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < calls; i++)
+        {
+            action();
+        }
+
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds / calls;
+    }
+}

@@ -1,0 +1,75 @@
+// The benchmark program. Modes (run-benchmarks.sh runs them all and then `report`):
+//   bdn [sections|floors|scaling|threads|loop ...]   BenchmarkDotNet suites (all when none is named)
+//   interleaved LABEL [PAIRS]                    facade vs direct, interleaved, plus the bit-for-bit loss check
+//   facades LABEL                                every section's facade alone (before/after of the TrainingLoop change)
+//   breakdown [LABEL]                            where a step's time goes, phase by phase
+//   memory facade|noscope [STEPS]                the memory soak (100,000 steps after warm-up by default)
+//   startup LAUNCH_UNIX_NS                       process start to the first finished step
+//   env                                          machine and library facts
+//   report RESULTS_DIR OUTPUT_MD                 writes docs/benchmarks.md from the results
+// Results go to $BENCH_RESULTS (default: results/ next to the program, under bin/).
+using BenchmarkDotNet.Running;
+using TorchTutorial.Benchmarks.Modes;
+using TorchTutorial.Benchmarks.Report;
+using TorchTutorial.Benchmarks.Suites;
+using TorchTutorial.Runtime;
+
+var mainUtc = DateTime.UtcNow;
+string mode = args.Length > 0 ? args[0] : "help";
+string results = Environment.GetEnvironmentVariable("BENCH_RESULTS") ?? Path.Combine(AppContext.BaseDirectory, "results");
+if (mode == "report")
+{
+    // Needs no libtorch.
+    ReportWriter.Write(args.Length > 1 ? args[1] : results, args.Length > 2 ? args[2] : Path.Combine("docs", "benchmarks.md"));
+    return 0;
+}
+
+if (mode == "startup")
+{
+    Startup.Run(results, long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), mainUtc);
+    return 0;
+}
+
+TorchRuntime.EnsureLoaded();
+TorchThreads.CaptureDefault();
+switch (mode)
+{
+    case "bdn":
+        BenchConfig.ArtifactsDirectory = Path.Combine(results, "bdn");
+        var suites = new Dictionary<string, Type>
+        {
+            ["sections"] = typeof(SectionBenchmarks),
+            ["floors"] = typeof(FloorBenchmarks),
+            ["scaling"] = typeof(ScalingBenchmarks),
+            ["threads"] = typeof(ThreadBenchmarks),
+            ["loop"] = typeof(LoopOverheadBenchmarks),
+        };
+        var chosen = args.Length > 1 ? args.Skip(1).Select(n => suites[n]).ToArray() : suites.Values.ToArray();
+        foreach (var type in chosen)
+        {
+            BenchmarkRunner.Run(type);
+        }
+
+        break;
+    case "interleaved":
+        Interleaved.Run(results, args.Length > 1 ? args[1] : "run", args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10);
+        break;
+    case "facades":
+        Interleaved.RunFacades(results, args.Length > 1 ? args[1] : "run");
+        break;
+    case "breakdown":
+        Breakdown.Run(results, args.Length > 1 ? args[1] : "run");
+        break;
+    case "memory":
+        MemorySoak.Run(results, args.Length > 1 ? args[1] : "facade", args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 100_000,
+            sampleEvery: args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1_000);
+        break;
+    case "env":
+        EnvironmentInfo.Write(results);
+        break;
+    default:
+        Console.Error.WriteLine("usage: TorchTutorial.Benchmarks bdn [sections|floors|scaling|threads|loop] | interleaved LABEL [PAIRS] | facades LABEL | breakdown [LABEL] | memory facade|noscope [STEPS] | startup LAUNCH_UNIX_NS | env | report RESULTS_DIR OUTPUT_MD");
+        return 2;
+}
+
+return 0;

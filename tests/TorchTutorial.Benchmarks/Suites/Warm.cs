@@ -1,0 +1,19 @@
+using TorchTutorial.Training;
+using static TorchSharp.torch;
+
+namespace TorchTutorial.Benchmarks.Suites;
+
+/// <summary>Puts the process in the state a facade run leaves it in, before anything is timed.</summary>
+public static class Warm
+{
+    /// <summary>
+    /// Runs one trivial step through <see cref="TrainingLoop"/>, which applies its one-time, process-wide allocator
+    /// setting (see TrainingLoop's remarks). Every variant measured afterwards, direct loops included, then runs under
+    /// the same allocator, so comparisons measure the loop's own cost and nothing else.
+    /// </summary>
+    public static void ProcessState()
+    {
+        using var w = zeros(1, requires_grad: true);
+        new TrainingLoop(new TrainingOptions(1, 1e-3)).Run(_ => (w * 2).sum());
+    }
+}
