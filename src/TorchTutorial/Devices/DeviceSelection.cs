@@ -16,27 +16,33 @@ public static class DeviceSelection
     /// <param name="specification"><c>cpu</c>, <c>cuda</c> (device 0), <c>cuda:N</c> or <c>auto</c>.</param>
     /// <exception cref="ArgumentException">The text is not a device name.</exception>
     /// <exception cref="DeviceUnavailableException">The device is well-formed but cannot be used here.</exception>
-    public static torch.Device Select(string specification) => Select(specification, CudaStatus.Query());
+    public static torch.Device Select(string specification) => Select(Parse(specification));
 
     /// <summary>Returns the device for <paramref name="specification"/> given an explicit CUDA status.</summary>
     /// <param name="specification"><c>cpu</c>, <c>cuda</c> (device 0), <c>cuda:N</c> or <c>auto</c>.</param>
     /// <param name="cuda">What CUDA offers; <see cref="CudaStatus.Query"/> for this process.</param>
     /// <exception cref="ArgumentException">The text is not a device name.</exception>
     /// <exception cref="DeviceUnavailableException">The device is well-formed but cannot be used here.</exception>
-    public static torch.Device Select(string specification, CudaStatus cuda)
+    public static torch.Device Select(string specification, CudaStatus cuda) => Select(Parse(specification), cuda);
+
+    /// <summary>Returns the device for an already parsed <paramref name="request"/> given an explicit CUDA status.</summary>
+    /// <param name="request">What <see cref="Parse"/> made of the user's text.</param>
+    /// <param name="cuda">What CUDA offers; <see cref="CudaStatus.Query"/> for this process.</param>
+    /// <exception cref="DeviceUnavailableException">The device cannot be used here.</exception>
+    public static torch.Device Select(DeviceRequest request, CudaStatus cuda)
     {
-        var (type, index) = Parse(specification);
-        if (type == DeviceType.CPU)
+        string specification = request.Text;
+        if (request.Type == DeviceType.CPU)
         {
             return torch.CPU;
         }
 
-        if (type == DeviceType.CUDA && index < 0 && specification.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase))
+        if (request.IsAuto)
         {
             return cuda.IsAvailable && cuda.DeviceCount > 0 ? new torch.Device(DeviceType.CUDA, 0) : torch.CPU;
         }
 
-        int ordinal = Math.Max(index, 0);
+        int ordinal = Math.Max(request.Index, 0);
         if (cuda.Backend != "cuda")
         {
             throw new DeviceUnavailableException(specification,
@@ -62,21 +68,28 @@ public static class DeviceSelection
         return new torch.Device(DeviceType.CUDA, ordinal);
     }
 
+    /// <summary>Returns the device for an already parsed <paramref name="request"/> in this process.</summary>
+    /// <exception cref="DeviceUnavailableException">The device cannot be used here.</exception>
+    public static torch.Device Select(DeviceRequest request) =>
+        request.Type == DeviceType.CPU ? torch.CPU : Select(request, CudaStatus.Query());
+
     /// <summary>
-    /// Checks the syntax of a device name without touching libtorch. <c>auto</c> parses as CUDA with index -1.
+    /// Checks the syntax of a device name without touching libtorch, once; <see cref="Select(DeviceRequest, CudaStatus)"/>
+    /// resolves the result.
     /// </summary>
     /// <exception cref="ArgumentException">The text is not a device name.</exception>
-    public static (DeviceType Type, int Index) Parse(string specification)
+    public static DeviceRequest Parse(string specification)
     {
         ArgumentNullException.ThrowIfNull(specification);
         string text = specification.Trim().ToLowerInvariant();
         switch (text)
         {
             case "cpu":
-                return (DeviceType.CPU, -1);
+                return new DeviceRequest(specification, DeviceType.CPU, -1, IsAuto: false);
             case "auto":
+                return new DeviceRequest(specification, DeviceType.CUDA, -1, IsAuto: true);
             case "cuda":
-                return (DeviceType.CUDA, -1);
+                return new DeviceRequest(specification, DeviceType.CUDA, -1, IsAuto: false);
         }
 
         if (text.StartsWith("cuda:", StringComparison.Ordinal))
@@ -85,7 +98,7 @@ public static class DeviceSelection
             if (digits.Length > 0 && digits.All(char.IsAsciiDigit)
                 && int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
             {
-                return (DeviceType.CUDA, index);
+                return new DeviceRequest(specification, DeviceType.CUDA, index, IsAuto: false);
             }
 
             throw new ArgumentException($"Invalid device '{specification}': the CUDA index must be a non-negative integer, as in cuda:0.", nameof(specification));

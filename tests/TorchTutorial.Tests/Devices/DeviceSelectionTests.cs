@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchTutorial.Devices;
+using TorchTutorial.Examples;
 using TorchTutorial.Examples.Sections;
 using TorchTutorial.Training;
 using TorchTutorial.Data;
@@ -20,7 +21,8 @@ public sealed class DeviceSelectionTests
     [TestCase("auto", DeviceType.CUDA, -1)]
     public void Parse_AcceptsTheTutorialsDeviceNames(string text, DeviceType type, int index)
     {
-        Assert.That(DeviceSelection.Parse(text), Is.EqualTo((type, index)));
+        var request = DeviceSelection.Parse(text);
+        Assert.That((request.Type, request.Index, request.IsAuto), Is.EqualTo((type, index, text == "auto")));
     }
 
     [TestCase("")]
@@ -102,9 +104,7 @@ public sealed class DeviceSelectionTests
         }
 
         var device = DeviceSelection.Select("cuda:0", status);
-        torch.manual_seed(0);
-        var context = new SectionContext(NetworkSizes.Tutorial, new TrainingOptions(500, 1e-6), device, 0);
-        var result = new AutogradSection().Run(context).Training!;
+        var result = SectionContext.Run(RunSettings.Defaults(SectionCatalog.Get("autograd"), device)).Training!;
 
         Assert.That(result.FinalLoss, Is.LessThan(result.FirstLoss * 1e-4));
     }
