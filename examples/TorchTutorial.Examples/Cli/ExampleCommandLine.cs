@@ -2,6 +2,8 @@ using System.CommandLine;
 using TorchTutorial.Data;
 using TorchTutorial.Devices;
 using TorchTutorial.Examples.Sections;
+using TorchTutorial.Runtime;
+using TorchTutorial.Training;
 
 namespace TorchTutorial.Examples.Cli;
 
@@ -11,14 +13,6 @@ namespace TorchTutorial.Examples.Cli;
 /// </summary>
 public sealed class ExampleCommandLine
 {
-    /// <summary>
-    /// libtorch threads when --threads is not given. One: at the tutorial's sizes a step is a handful of small
-    /// operations, and on the 2-core machines this was measured on a second thread made the nn step 1.14× and the
-    /// optim step 1.44× slower; two threads pay off only at sizes like 1024×1000×1000 (1.9–2.1× faster).
-    /// See docs/benchmarks.md, section 5.
-    /// </summary>
-    public const int DefaultThreads = 1;
-
     private readonly Argument<string> section = new("section")
     {
         Description = "The section to run: " + string.Join(", ", SectionCatalog.Names),
@@ -37,7 +31,7 @@ public sealed class ExampleCommandLine
     private readonly Option<int> hidden = new("--hidden") { Description = "H, the hidden dimension", DefaultValueFactory = _ => NetworkSizes.Tutorial.Hidden };
     private readonly Option<int> output = new("--output") { Description = "D_out, the output dimension", DefaultValueFactory = _ => NetworkSizes.Tutorial.Output };
     private readonly Option<double?> lr = new("--lr") { Description = "Learning rate (default: the script's own)" };
-    private readonly Option<int> threads = new("--threads") { Description = "libtorch threads", DefaultValueFactory = _ => DefaultThreads };
+    private readonly Option<int> threads = new("--threads") { Description = "libtorch threads", DefaultValueFactory = _ => RunSettings.DefaultThreads };
     private readonly Option<int?> logEvery = new("--log-every") { Description = "Print the loss every N steps, on t % N == N - 1 (default: the script's own: 1 for the two-layer net, 100 for the polynomials, 2000 for poly-dynamic)" };
     private readonly Option<string> format = new("--format") { Description = "text, tutorial (exactly the Python script's output) or json", DefaultValueFactory = _ => "text" };
     private readonly Option<string?> plot = new("--plot") { Description = "Draw the loss curve to FILE (.png or .svg)" };
@@ -45,7 +39,7 @@ public sealed class ExampleCommandLine
     private readonly Option<string?> save = new("--save") { Description = "After training, save the model (and optimizer state) to FILE: .pt/.pth PyTorch, .safetensors, anything else TorchSharp's format" };
     private readonly Option<string?> load = new("--load") { Description = "Before training, load the model (and optimizer state) from FILE (format by extension, as --save)" };
     private readonly Option<string?> compare = new("--compare") { Description = "Compare the losses with FILE, a PyTorch run's output ('t loss' lines); exit 5 above --tolerance" };
-    private readonly Option<double> tolerance = new("--tolerance") { Description = "Largest relative deviation --compare accepts", DefaultValueFactory = _ => ExampleOptions.DefaultTolerance };
+    private readonly Option<double> tolerance = new("--tolerance") { Description = "Largest relative deviation --compare accepts", DefaultValueFactory = _ => RunSettings.DefaultTolerance };
 
     /// <summary>Builds the command.</summary>
     public ExampleCommandLine()
@@ -59,10 +53,17 @@ public sealed class ExampleCommandLine
     /// <summary>The System.CommandLine root command (for help).</summary>
     public RootCommand Root { get; }
 
-    /// <summary>Parses and validates <paramref name="args"/>.</summary>
-    /// <returns>The options, or null when the user asked for help or the version (already printed).</returns>
+    /// <summary>
+    /// Parses and validates <paramref name="args"/>, then resolves them once into the settings of every section to run,
+    /// each section's own defaults applied where an option is not given. Resolving the device loads libtorch; that is
+    /// the last step, so bad input never waits for it.
+    /// </summary>
+    /// <returns>One <see cref="RunSettings"/> per section (all of them for <c>all</c>), or null when the user asked for help
+    /// or the version (already printed).</returns>
     /// <exception cref="UsageException">The input is bad; the message is one line.</exception>
-    public ExampleOptions? Parse(string[] args, TextWriter helpOutput)
+    /// <exception cref="DeviceUnavailableException">The device is well-formed but cannot be used here.</exception>
+    /// <exception cref="Runtime.TorchRuntimeException">libtorch could not be loaded.</exception>
+    public IReadOnlyList<RunSettings>? Parse(string[] args, TextWriter helpOutput)
     {
         var result = Root.Parse(args);
         if (result.Errors.Count > 0)
@@ -77,25 +78,20 @@ public sealed class ExampleCommandLine
         }
 
         string name = result.GetValue(section)!;
-        if (SectionCatalog.Find(name) is null && !name.Equals(SectionCatalog.All, StringComparison.OrdinalIgnoreCase))
+        var single = SectionCatalog.Find(name);
+        if (single is null && !name.Equals(SectionCatalog.All, StringComparison.OrdinalIgnoreCase))
         {
             throw new UsageException($"Unknown section '{name}'. Choose one of: {string.Join(", ", SectionCatalog.Names)}.");
         }
 
-        string deviceText = result.GetValue(device)!;
+        DeviceRequest deviceRequest;
         try
         {
-            DeviceSelection.Parse(deviceText);
+            deviceRequest = DeviceSelection.Parse(result.GetValue(device)!);
         }
         catch (ArgumentException ex)
         {
             throw new UsageException(FirstSentence(ex));
-        }
-
-        double? learningRate = result.GetValue(lr);
-        if (learningRate is { } rate && !(double.IsFinite(rate) && rate > 0))
-        {
-            throw new UsageException($"--lr must be a positive finite number, not {rate}.");
         }
 
         string? plotFile = result.GetValue(plot);
@@ -118,10 +114,10 @@ public sealed class ExampleCommandLine
         if (checkpoints.LoadPath is not null || checkpoints.SavePath is not null)
         {
             string option = checkpoints.LoadPath is not null ? "--load" : "--save";
-            if (SectionCatalog.Find(name) is not { SupportsCheckpoints: true })
+            if (single is not { SavesCheckpoints: true })
             {
                 throw new UsageException($"{option} needs one section that trains a model: " +
-                    $"{string.Join(", ", SectionCatalog.Sections.Where(s => s.SupportsCheckpoints).Select(s => s.Name))}; not '{name}'.");
+                    $"{string.Join(", ", SectionCatalog.Sections.Where(s => s.SavesCheckpoints).Select(s => s.Name))}; not '{name}'.");
             }
 
             if (checkpoints.LoadPath is { } loadPath && !File.Exists(loadPath))
@@ -144,7 +140,7 @@ public sealed class ExampleCommandLine
 
         if (compareFile is not null)
         {
-            if (SectionCatalog.Find(name) is not { Trains: true })
+            if (single is not { Trains: true })
             {
                 throw new UsageException($"--compare needs one training section, not '{name}'.");
             }
@@ -155,31 +151,54 @@ public sealed class ExampleCommandLine
             }
         }
 
-        return new ExampleOptions(
-            Section: name.ToLowerInvariant(),
-            Device: deviceText,
-            Seed: result.GetValue(seed),
-            Steps: PositiveOrNull(result.GetValue(steps), "--steps"),
-            Sizes: new NetworkSizes(
-                Positive(result.GetValue(batch), "--batch"),
-                Positive(result.GetValue(input), "--input"),
-                Positive(result.GetValue(hidden), "--hidden"),
-                Positive(result.GetValue(output), "--output")),
-            LearningRate: learningRate,
-            Threads: Positive(result.GetValue(threads), "--threads"),
-            LogEvery: PositiveOrNull(result.GetValue(logEvery), "--log-every"),
-            Format: ParseFormat(result.GetValue(format)!),
-            PlotFile: plotFile,
-            CompareFile: compareFile,
-            Checkpoints: checkpoints,
-            Tolerance: toleranceValue,
-            DType: ParseDType(result.GetValue(dtype)!));
+        // Every value is checked once, by the type that holds it; the message then names the option.
+        var sizes = Checked(() => new NetworkSizes(result.GetValue(batch), result.GetValue(input), result.GetValue(hidden), result.GetValue(output)));
+        var (stepsGiven, lrGiven, everyGiven) = (result.GetValue(steps), result.GetValue(lr), result.GetValue(logEvery));
+        IReadOnlyList<TutorialSection> sections = single is null ? SectionCatalog.Sections : [single];
+        if ((stepsGiven is not null || lrGiven is not null || everyGiven is not null) && !sections.Any(s => s.Trains))
+        {
+            throw new UsageException($"--steps, --lr and --log-every apply to training sections; '{name}' trains nothing.");
+        }
+
+        var training = sections.ToDictionary(s => s, s => s.Training is { } defaults
+            ? Checked(() => new TrainingOptions(stepsGiven ?? defaults.Steps, lrGiven ?? defaults.LearningRate, everyGiven ?? defaults.LogEvery))
+            : null);
+        int threadCount = result.GetValue(threads);
+        if (threadCount <= 0)
+        {
+            throw new UsageException($"--threads must be a positive integer, not {threadCount}.");
+        }
+
+        var outputFormat = ParseFormat(result.GetValue(format)!);
+        var elementType = ParseDType(result.GetValue(dtype)!);
+
+        TorchRuntime.EnsureLoaded();
+        var chosenDevice = DeviceSelection.Select(deviceRequest);
+        return sections
+            .Select(s => new RunSettings(s, chosenDevice, result.GetValue(seed), sizes, elementType, training[s],
+                threadCount, outputFormat, plotFile, compareFile, toleranceValue, checkpoints))
+            .ToArray();
     }
 
-    private static int Positive(int value, string option) =>
-        value > 0 ? value : throw new UsageException($"{option} must be a positive integer, not {value}.");
-
-    private static int? PositiveOrNull(int? value, string option) => value is { } given ? Positive(given, option) : null;
+    /// <summary>Creates a value whose constructor validates it; an out-of-range argument becomes a usage error naming its option.</summary>
+    private static T Checked<T>(Func<T> create)
+    {
+        try
+        {
+            return create();
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            string option = ex.ParamName switch
+            {
+                "learningRate" => "--lr",
+                "logEvery" => "--log-every",
+                { } parameter => "--" + parameter,
+                null => "an option",
+            };
+            throw new UsageException($"{option}: {FirstSentence(ex)}");
+        }
+    }
 
     private static OutputFormat ParseFormat(string text) => text.ToLowerInvariant() switch
     {

@@ -32,39 +32,14 @@ public sealed class ExampleProgram
     /// <returns>The process exit code.</returns>
     public int Run(string[] args, CancellationToken cancellationToken)
     {
-        ExampleOptions? options;
+        IReadOnlyList<RunSettings>? runs;
         try
         {
-            options = new ExampleCommandLine().Parse(args, stdout);
+            runs = new ExampleCommandLine().Parse(args, stdout);
         }
         catch (UsageException ex)
         {
             return Fail(ExitCodes.Usage, ex.Message);
-        }
-
-        if (options is null)
-        {
-            return ExitCodes.Success;
-        }
-
-        IReadOnlyDictionary<int, double>? reference = null;
-        if (options.CompareFile is not null)
-        {
-            try
-            {
-                reference = TutorialOutputFile.Read(options.CompareFile);
-            }
-            catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
-            {
-                return Fail(ExitCodes.Usage, $"--compare: {ex.Message}");
-            }
-        }
-
-        torch.Device device;
-        try
-        {
-            TorchRuntime.EnsureLoaded();
-            device = DeviceSelection.Select(options.Device);
         }
         catch (TorchRuntimeException ex)
         {
@@ -75,42 +50,51 @@ public sealed class ExampleProgram
             return Fail(ExitCodes.Usage, ex.Message);
         }
 
-        torch.set_num_threads(options.Threads);
-        IRunReporter reporter = options.Format switch
+        if (runs is null)
+        {
+            return ExitCodes.Success;
+        }
+
+        // Everything below is the same for every section of the run.
+        var common = runs[0];
+        IReadOnlyDictionary<int, double>? reference = null;
+        if (common.CompareFile is not null)
+        {
+            try
+            {
+                reference = TutorialOutputFile.Read(common.CompareFile);
+            }
+            catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
+            {
+                return Fail(ExitCodes.Usage, $"--compare: {ex.Message}");
+            }
+        }
+
+        torch.set_num_threads(common.Threads);
+        IRunReporter reporter = common.Format switch
         {
             OutputFormat.Tutorial => new TutorialReporter(stdout),
             OutputFormat.Json => new JsonReporter(stdout),
             _ => new TextReporter(stdout, interactive),
         };
 
-        var sections = options.Section == SectionCatalog.All ? SectionCatalog.Sections : [SectionCatalog.Find(options.Section)!];
-        var runs = new List<SectionRun>();
-        foreach (var section in sections)
+        var outcomes = new List<SectionOutcome>();
+        foreach (var settings in runs)
         {
             if (cancellationToken.IsCancellationRequested)
             {
                 break;
             }
 
-            // Options not given take the section's own values, so `all` runs every script as written.
-            var run = new SectionRun(section, device.ToString(), options.Sizes, options.Steps ?? section.DefaultSteps,
-                options.LearningRate ?? section.DefaultLearningRate, options.Seed, options.Threads, options.LogEvery ?? section.DefaultLogEvery, options.DType);
-            runs.Add(run);
             try
             {
-                run.Result = reporter.RunSection(run, (progress, output) =>
-                {
-                    torch.manual_seed(options.Seed);
-                    var context = new SectionContext(options.Sizes, new TrainingOptions(run.Steps, run.LearningRate, run.LogEvery),
-                        device, options.Seed, progress, output, cancellationToken, options.DType, options.Checkpoints);
-                    var result = section.Run(context);
-                    return context.CheckpointNotes.Count == 0 ? result : result with { Notes = [.. result.Notes, .. context.CheckpointNotes] };
-                });
+                var result = reporter.RunSection(settings, (progress, output) => SectionContext.Run(settings, progress, output, cancellationToken));
+                outcomes.Add(new SectionOutcome(settings, result));
             }
             catch (TrainingDivergedException ex)
             {
                 stdout.Flush();
-                return Fail(ExitCodes.Diverged, $"{section.Name}: {ex.Message}");
+                return Fail(ExitCodes.Diverged, $"{settings.Section.Name}: {ex.Message}");
             }
             catch (CheckpointOptionException ex)
             {
@@ -121,8 +105,8 @@ public sealed class ExampleProgram
         }
 
         bool cancelled = cancellationToken.IsCancellationRequested;
-        reporter.Complete(runs, cancelled);
-        if (options.PlotFile is not null && !TrySavePlot(options.PlotFile, runs))
+        reporter.Complete(outcomes, cancelled);
+        if (common.PlotFile is not null && !TrySavePlot(common.PlotFile, outcomes))
         {
             return ExitCodes.OutputFailed;
         }
@@ -132,14 +116,14 @@ public sealed class ExampleProgram
             return ExitCodes.Cancelled;
         }
 
-        return reference is null ? ExitCodes.Success : CompareWithReference(options, reference, runs[0]);
+        return reference is null ? ExitCodes.Success : CompareWithReference(reference, outcomes[0]);
     }
 
-    private int CompareWithReference(ExampleOptions options, IReadOnlyDictionary<int, double> reference, SectionRun run)
+    private int CompareWithReference(IReadOnlyDictionary<int, double> reference, SectionOutcome outcome)
     {
-        var training = run.Result!.Training!;
-        var trainingOptions = new TrainingOptions(run.Steps, run.LearningRate, run.LogEvery);
-        var logged = Enumerable.Range(0, training.StepsCompleted).Where(trainingOptions.IsLogged).ToDictionary(t => t, t => training.Losses[t]);
+        var (settings, result) = outcome;
+        var training = result.Training!;
+        var logged = Enumerable.Range(0, training.StepsCompleted).Where(settings.Training!.IsLogged).ToDictionary(t => t, t => training.Losses[t]);
         LossDeviation deviation;
         try
         {
@@ -147,25 +131,25 @@ public sealed class ExampleProgram
         }
         catch (ArgumentException ex)
         {
-            return Fail(ExitCodes.Usage, $"--compare '{options.CompareFile}': {ex.Message} Run both with the same --steps and --log-every.");
+            return Fail(ExitCodes.Usage, $"--compare '{settings.CompareFile}': {ex.Message} Run both with the same --steps and --log-every.");
         }
 
         string verdict = FormattableString.Invariant(
-            $"compare: worst relative deviation {deviation.Worst:E3}{(deviation.WorstStep >= 0 ? $" at step {deviation.WorstStep}" : string.Empty)} over {deviation.StepsCompared} of {deviation.StepsInReference} steps (tolerance {options.Tolerance:E1})");
-        if (deviation.Worst > options.Tolerance)
+            $"compare: worst relative deviation {deviation.Worst:E3}{(deviation.WorstStep >= 0 ? $" at step {deviation.WorstStep}" : string.Empty)} over {deviation.StepsCompared} of {deviation.StepsInReference} steps (tolerance {settings.Tolerance:E1})");
+        if (deviation.Worst > settings.Tolerance)
         {
             return Fail(ExitCodes.ParityFailed, verdict + ": ABOVE the tolerance.");
         }
 
-        (options.Format == OutputFormat.Text ? stdout : stderr).WriteLine(verdict + ": within the tolerance.");
+        (settings.Format == OutputFormat.Text ? stdout : stderr).WriteLine(verdict + ": within the tolerance.");
         return ExitCodes.Success;
     }
 
-    private bool TrySavePlot(string path, IReadOnlyList<SectionRun> runs)
+    private bool TrySavePlot(string path, IReadOnlyList<SectionOutcome> outcomes)
     {
-        var curves = runs
-            .Where(r => r.Result?.Training is { StepsCompleted: > 0 })
-            .Select(r => (r.Section.Name, r.Result!.Training!.Losses))
+        var curves = outcomes
+            .Where(o => o.Result.Training is { StepsCompleted: > 0 })
+            .Select(o => (o.Settings.Section.Name, o.Result.Training!.Losses))
             .ToList();
         if (curves.Count == 0)
         {
@@ -175,7 +159,8 @@ public sealed class ExampleProgram
 
         try
         {
-            string title = curves.Count == 1 ? $"{runs[0].Section.Name}: loss per step ({runs[0].Section.Script})" : "Learning PyTorch with Examples: loss per step";
+            var first = outcomes[0].Settings.Section;
+            string title = curves.Count == 1 ? $"{first.Name}: loss per step ({first.Script})" : "Learning PyTorch with Examples: loss per step";
             LossPlot.Save(path, curves, title);
             return true;
         }

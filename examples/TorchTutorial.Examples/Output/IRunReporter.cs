@@ -10,10 +10,10 @@ public interface IRunReporter
     /// Runs one section: <paramref name="body"/> gets the progress sink and text output this format wants,
     /// and the reporter prints whatever belongs around it (header, progress bar).
     /// </summary>
-    SectionResult RunSection(SectionRun run, Func<IProgress<TrainingProgress>?, TextWriter, SectionResult> body);
+    SectionResult RunSection(RunSettings settings, Func<IProgress<TrainingProgress>?, TextWriter, SectionResult> body);
 
     /// <summary>Prints the end of the run: a summary, a JSON document, or nothing.</summary>
-    /// <param name="runs">The sections that ran (with results), in order.</param>
+    /// <param name="outcomes">The sections that ran, in order.</param>
     /// <param name="cancelled">True when Ctrl+C stopped the run early.</param>
-    void Complete(IReadOnlyList<SectionRun> runs, bool cancelled);
+    void Complete(IReadOnlyList<SectionOutcome> outcomes, bool cancelled);
 }

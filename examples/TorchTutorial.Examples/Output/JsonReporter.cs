@@ -13,54 +13,54 @@ public sealed class JsonReporter(TextWriter stdout) : IRunReporter
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <inheritdoc />
-    public SectionResult RunSection(SectionRun run, Func<IProgress<TrainingProgress>?, TextWriter, SectionResult> body) =>
+    public SectionResult RunSection(RunSettings settings, Func<IProgress<TrainingProgress>?, TextWriter, SectionResult> body) =>
         body(null, TextWriter.Null);
 
     /// <inheritdoc />
-    public void Complete(IReadOnlyList<SectionRun> runs, bool cancelled)
+    public void Complete(IReadOnlyList<SectionOutcome> outcomes, bool cancelled)
     {
-        object report = runs.Count == 1
-            ? Describe(runs[0], cancelled)
-            : new { section = SectionCatalog.All, cancelled, sections = runs.Select(r => Describe(r, cancelled)).ToArray() };
+        object report = outcomes.Count == 1
+            ? Describe(outcomes[0], cancelled)
+            : new { section = SectionCatalog.All, cancelled, sections = outcomes.Select(o => Describe(o, cancelled)).ToArray() };
         stdout.WriteLine(JsonSerializer.Serialize(report, Indented));
     }
 
-    private static object Describe(SectionRun run, bool cancelled)
+    private static object Describe(SectionOutcome outcome, bool cancelled)
     {
-        var training = run.Result?.Training;
+        var (settings, result) = outcome;
+        var training = result.Training;
+        var options = settings.Training;
         return new
         {
-            section = run.Section.Name,
-            script = run.Section.Script,
+            section = settings.Section.Name,
+            script = settings.Section.Script,
             options = new
             {
-                device = run.Device,
-                seed = run.Seed,
-                steps = run.Steps,
-                batch = run.Sizes.Batch,
-                input = run.Sizes.Input,
-                hidden = run.Sizes.Hidden,
-                output = run.Sizes.Output,
-                lr = run.LearningRate,
-                threads = run.Threads,
-                logEvery = run.LogEvery,
-                dtype = run.DType == TorchSharp.torch.ScalarType.Float64 ? "float64" : "float32",
+                device = settings.Device.ToString(),
+                seed = settings.Seed,
+                steps = options?.Steps,
+                batch = settings.Sizes.Batch,
+                input = settings.Sizes.Input,
+                hidden = settings.Sizes.Hidden,
+                output = settings.Sizes.Output,
+                lr = options?.LearningRate,
+                threads = settings.Threads,
+                logEvery = options?.LogEvery,
+                dtype = settings.DType == TorchSharp.torch.ScalarType.Float64 ? "float64" : "float32",
             },
             stepsCompleted = training?.StepsCompleted ?? 0,
             cancelled = training?.Cancelled ?? cancelled,
-            losses = training is null
+            losses = training is null || options is null
                 ? []
                 : Enumerable.Range(0, training.StepsCompleted)
-                    .Where(t => IsLogged(t, run))
+                    .Where(options.IsLogged)
                     .Select(t => new { step = t, loss = training.Losses[t] })
                     .ToArray(),
             firstLoss = training is null ? (double?)null : training.FirstLoss,
             finalLoss = training is null ? (double?)null : training.FinalLoss,
             timePerStepMs = training?.TimePerStep.TotalMilliseconds,
-            notes = run.Result?.Notes ?? [],
-            tutorialResult = run.Result?.TutorialResult,
+            notes = result.Notes,
+            tutorialResult = result.TutorialResult,
         };
     }
-
-    private static bool IsLogged(int t, SectionRun run) => new TrainingOptions(run.Steps, run.LearningRate, run.LogEvery).IsLogged(t);
 }

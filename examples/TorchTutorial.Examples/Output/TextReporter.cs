@@ -24,15 +24,17 @@ public sealed class TextReporter : IRunReporter
     }
 
     /// <inheritdoc />
-    public SectionResult RunSection(SectionRun run, Func<IProgress<TrainingProgress>?, TextWriter, SectionResult> body)
+    public SectionResult RunSection(RunSettings settings, Func<IProgress<TrainingProgress>?, TextWriter, SectionResult> body)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        var section = settings.Section;
         stdout.WriteLine();
-        stdout.WriteLine($"== {run.Section.Name}: {run.Section.Title}");
-        string training = run.Section.Trains ? FormattableString.Invariant($"{run.Steps} steps, lr {PythonFloat.Repr(run.LearningRate)}, ") : string.Empty;
-        stdout.WriteLine(FormattableString.Invariant($"   ports {run.Section.Script}; device {run.Device}, {run.Section.DescribeData(run.Sizes)}, {training}seed {run.Seed}, {run.Threads} thread(s){(run.DType == TorchSharp.torch.ScalarType.Float64 ? ", float64" : string.Empty)}"));
+        stdout.WriteLine($"== {section.Name}: {section.Title}");
+        string training = settings.Training is { } options ? FormattableString.Invariant($"{options.Steps} steps, lr {PythonFloat.Repr(options.LearningRate)}, ") : string.Empty;
+        stdout.WriteLine(FormattableString.Invariant($"   ports {section.Script}; device {settings.Device}, {section.DescribeData(settings.Sizes)}, {training}seed {settings.Seed}, {settings.Threads} thread(s){(settings.DType == TorchSharp.torch.ScalarType.Float64 ? ", float64" : string.Empty)}"));
         stdout.Flush();
 
-        if (!interactive || !run.Section.Trains)
+        if (!interactive || settings.Training is null)
         {
             return body(new LineProgress(stdout), stdout);
         }
@@ -43,26 +45,26 @@ public sealed class TextReporter : IRunReporter
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
-                var task = ctx.AddTask(run.Section.Name, maxValue: run.Steps);
+                var task = ctx.AddTask(section.Name, maxValue: settings.Training.Steps);
                 result = body(new BarProgress(task), TextWriter.Null);
             });
         return result!;
     }
 
     /// <inheritdoc />
-    public void Complete(IReadOnlyList<SectionRun> runs, bool cancelled)
+    public void Complete(IReadOnlyList<SectionOutcome> outcomes, bool cancelled)
     {
         stdout.WriteLine();
-        foreach (var run in runs)
+        foreach (var (settings, result) in outcomes)
         {
-            foreach (var note in run.Result?.Notes ?? [])
+            foreach (var note in result.Notes)
             {
-                stdout.WriteLine($"{run.Section.Name}: {note}");
+                stdout.WriteLine($"{settings.Section.Name}: {note}");
             }
 
-            if (run.Result?.TutorialResult is { } line)
+            if (result.TutorialResult is { } line)
             {
-                stdout.WriteLine($"{run.Section.Name}: {line}");
+                stdout.WriteLine($"{settings.Section.Name}: {line}");
             }
         }
 
@@ -70,12 +72,12 @@ public sealed class TextReporter : IRunReporter
             .AddColumn("section").AddColumn("device").AddColumn(new TableColumn("steps").RightAligned())
             .AddColumn(new TableColumn("first loss").RightAligned()).AddColumn(new TableColumn("final loss").RightAligned())
             .AddColumn(new TableColumn("ms/step").RightAligned());
-        foreach (var run in runs)
+        foreach (var (settings, result) in outcomes)
         {
-            var training = run.Result?.Training;
+            var training = result.Training;
             table.AddRow(
-                run.Section.Name,
-                run.Device,
+                settings.Section.Name,
+                settings.Device.ToString(),
                 training is null ? "-" : training.StepsCompleted.ToString(CultureInfo.InvariantCulture),
                 training is null ? "-" : training.FirstLoss.ToString("G6", CultureInfo.InvariantCulture),
                 training is null ? "-" : training.FinalLoss.ToString("G6", CultureInfo.InvariantCulture),

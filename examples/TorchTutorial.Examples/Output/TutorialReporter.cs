@@ -10,7 +10,7 @@ namespace TorchTutorial.Examples.Output;
 public sealed class TutorialReporter(TextWriter stdout) : IRunReporter, IProgress<TrainingProgress>
 {
     /// <inheritdoc />
-    public SectionResult RunSection(SectionRun run, Func<IProgress<TrainingProgress>?, TextWriter, SectionResult> body)
+    public SectionResult RunSection(RunSettings settings, Func<IProgress<TrainingProgress>?, TextWriter, SectionResult> body)
     {
         ArgumentNullException.ThrowIfNull(body);
         var result = body(this, stdout);
@@ -26,5 +26,5 @@ public sealed class TutorialReporter(TextWriter stdout) : IRunReporter, IProgres
     public void Report(TrainingProgress value) => stdout.WriteLine($"{value.Step} {PythonFloat.Repr(value.Loss)}");
 
     /// <inheritdoc />
-    public void Complete(IReadOnlyList<SectionRun> runs, bool cancelled) => stdout.Flush();
+    public void Complete(IReadOnlyList<SectionOutcome> outcomes, bool cancelled) => stdout.Flush();
 }

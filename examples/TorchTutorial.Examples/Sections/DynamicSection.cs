@@ -1,71 +1,52 @@
-using TorchSharp;
-using TorchTutorial.Data;
+// dynamic_net.py (the two-layer version): control flow and weight sharing. DynamicNet (in the library:
+// Modules/DynamicNet.cs) reuses its middle layer a random 0 to 3 times per forward pass; SGD with momentum trains it.
+// pytorch/tutorials beginner_source/examples_nn/dynamic_net.py before the 2020 rewrite (today's is poly-dynamic).
+// Expected output (seed 0; `-- dynamic --format tutorial`): 0 620.1893920898438 ... 499 1.6700654029846191
 using TorchTutorial.Modules;
 using static TorchSharp.torch;
 
 namespace TorchTutorial.Examples.Sections;
 
-/// <summary>
-/// dynamic_net.py: <see cref="DynamicNet"/> reuses its middle layer a random 0 to 3 times per forward pass
-/// (control flow and weight sharing); trained by SGD with momentum 0.9. The depth draws come from
-/// <c>System.Random(seed)</c>, where Python uses its <c>random</c> module.
-/// </summary>
-public sealed class DynamicSection : ITutorialSection
+/// <summary>dynamic_net.py: <see cref="DynamicNet"/>, a graph that changes every step, trained by SGD with momentum.</summary>
+public static class DynamicSection
 {
-    /// <inheritdoc />
-    public string Name => "dynamic";
-
-    /// <inheritdoc />
-    public string Script => "dynamic_net.py";
-
-    /// <inheritdoc />
-    public string Title => "Control flow and weight sharing: DynamicNet, SGD with momentum";
-
-    /// <inheritdoc />
-    public double DefaultLearningRate => 1e-4;
-
-    /// <inheritdoc />
-    public bool SupportsCheckpoints => true;
-
-    /// <inheritdoc />
-    public bool Trains => true;
-
-    /// <inheritdoc />
-    public int DefaultSteps => 500;
-
-    /// <inheritdoc />
-    public int DefaultLogEvery => 1;
-
-    /// <inheritdoc />
-    public string DescribeData(NetworkSizes sizes) => sizes.ToString();
-
-    /// <inheritdoc />
-    public SectionResult Run(SectionContext context)
+    /// <summary>Runs the script.</summary>
+    public static SectionResult Run(SectionContext context)
     {
-        var device = context.Device;
+        var device = context.Device;   // device = torch.device("cpu"), or "cuda:0" with --device cuda
+        var dtype = context.DType;     // dtype = torch.float unless --dtype float64
+
+        // N is batch size; D_in is input dimension;
+        // H is hidden dimension; D_out is output dimension.
         var (N, D_in, H, D_out) = context.Sizes;
 
-        using var data = RandomRegressionData.Create(context.Sizes, device, context.DType);
-        var (x, y) = (data.X, data.Y);
+        // Create random Tensors to hold inputs and outputs
+        var x = randn(N, D_in, device: device, dtype: dtype);
+        var y = randn(N, D_out, device: device, dtype: dtype);
 
-        // Construct our model by instantiating the class defined in the library
-        using var model = new DynamicNet(D_in, H, D_out, new Random(unchecked((int)context.Seed)), device, context.DType);
+        // Construct our model by instantiating the class defined above
+        using var model = new DynamicNet(D_in, H, D_out, new Random(unchecked((int)context.Settings.Seed)), device, dtype);
 
-        // Training this strange model with vanilla SGD is hard, so we use momentum.
+        // Construct our loss function and an Optimizer. Training this strange model with
+        // vanilla stochastic gradient descent is tough, so we use momentum
         using var criterion = nn.MSELoss(reduction: nn.Reduction.Sum);
         using var optimizer = optim.SGD(model.parameters(), context.LearningRate, momentum: 0.9);
         context.LoadCheckpoint(model, optimizer);   // --load FILE: start from a checkpoint
         var result = context.Train(t =>
         {
+            // Forward pass: Compute predicted y by passing x to the model
             var y_pred = model.forward(x);
+
+            // Compute and print loss
             var loss = criterion.forward(y_pred, y);
 
+            // Zero gradients, perform a backward pass, and update the weights.
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();
             return loss;
         });
         context.SaveCheckpoint(model, optimizer);   // --save FILE: keep the trained model
-        return SectionResult.Of(Name, result);
+        return SectionResult.Of(result);
     }
 }

@@ -1,57 +1,36 @@
-using TorchSharp;
-using TorchTutorial.Data;
+// polynomial_autograd.py: the same polynomial fit, with autograd computing the backward pass; the update runs under
+// torch.no_grad() and the gradients are reset with a.grad = None.
+// https://github.com/pytorch/tutorials/blob/main/beginner_source/examples_autograd/polynomial_autograd.py
+// Expected output (seed 0; `-- poly-autograd --format tutorial`): 99 3238.300537109375 ... 1999 12.286677360534668, then
+// Result: y = 0.058623358607292175 + 0.8372474908828735 x + -0.010113503783941269 x^2 + -0.09055762737989426 x^3
 using static TorchSharp.torch;
 using static TorchTutorial.Examples.Output.PythonFloat;
 
 namespace TorchTutorial.Examples.Sections;
 
-/// <summary>
-/// polynomial_autograd.py: the same polynomial fit, with autograd computing the backward pass; the update runs under
-/// <c>torch.no_grad()</c> and the gradients are reset by hand with <c>a.grad = None</c>.
-/// </summary>
-public sealed class PolyAutogradSection : ITutorialSection
+/// <summary>polynomial_autograd.py: <c>loss.backward()</c> on four scalar weights, <c>grad = None</c> after each update.</summary>
+public static class PolyAutogradSection
 {
-    /// <inheritdoc />
-    public string Name => "poly-autograd";
-
-    /// <inheritdoc />
-    public string Script => "polynomial_autograd.py";
-
-    /// <inheritdoc />
-    public string Title => "y = sin(x) by a third-order polynomial: autograd computes the gradients";
-
-    /// <inheritdoc />
-    public double DefaultLearningRate => 1e-6;
-
-    /// <inheritdoc />
-    public bool Trains => true;
-
-    /// <inheritdoc />
-    public int DefaultSteps => 2000;
-
-    /// <inheritdoc />
-    public int DefaultLogEvery => 100;
-
-    /// <inheritdoc />
-    public string DescribeData(NetworkSizes sizes) => PolySections.Data;
-
-    /// <inheritdoc />
-    public SectionResult Run(SectionContext context)
+    /// <summary>Runs the script.</summary>
+    public static SectionResult Run(SectionContext context)
     {
-        var device = context.Device;   // device = torch.device("cpu")
-        var dtype = context.DType;   // dtype = torch.float unless --dtype float64
+        var dtype = context.DType;     // dtype = torch.float unless --dtype float64
+        var device = context.Device;   // device = torch.device("cpu"), or "cuda:0" with --device cuda
 
-        // Create Tensors to hold input and outputs; they need no gradients.
-        using var data = SineData.Create(device, dtype);
-        var (x, y) = (data.X, data.Y);
+        // Create Tensors to hold input and outputs.
+        // By default, requires_grad=False, which indicates that we do not need to
+        // compute gradients with respect to these Tensors during the backward pass.
+        var x = linspace(-Math.PI, Math.PI, 2000, device: device, dtype: dtype);
+        var y = sin(x);
 
         // Create random Tensors for weights. For a third order polynomial, we need
         // 4 weights: y = a + b x + c x^2 + d x^3
-        // requires_grad: true asks autograd for their gradients in the backward pass.
-        using var a = randn([], dtype: dtype, device: device, requires_grad: true);
-        using var b = randn([], dtype: dtype, device: device, requires_grad: true);
-        using var c = randn([], dtype: dtype, device: device, requires_grad: true);
-        using var d = randn([], dtype: dtype, device: device, requires_grad: true);
+        // Setting requires_grad=True indicates that we want to compute gradients with
+        // respect to these Tensors during the backward pass.
+        var a = randn([], device: device, dtype: dtype, requires_grad: true);
+        var b = randn([], device: device, dtype: dtype, requires_grad: true);
+        var c = randn([], device: device, dtype: dtype, requires_grad: true);
+        var d = randn([], device: device, dtype: dtype, requires_grad: true);
 
         var learning_rate = context.LearningRate;
         var result = context.Train(t =>
@@ -59,13 +38,20 @@ public sealed class PolyAutogradSection : ITutorialSection
             // Forward pass: compute predicted y using operations on Tensors.
             var y_pred = a + b * x + c * x.pow(2) + d * x.pow(3);
 
-            // Compute the loss using operations on Tensors; the loop prints loss.item() when t % 100 == 99.
+            // Compute and print loss using operations on Tensors.
+            // Now loss is a Tensor of shape (1,)
+            // loss.item() gets the scalar value held in the loss (printed when t % 100 == 99).
             var loss = (y_pred - y).pow(2).sum();
 
-            // Use autograd to compute the backward pass: a.grad ... d.grad then hold the gradients.
+            // Use autograd to compute the backward pass. This call will compute the
+            // gradient of loss with respect to all Tensors with requires_grad=True.
+            // After this call a.grad, b.grad. c.grad and d.grad will be Tensors holding
+            // the gradient of the loss with respect to a, b, c, d respectively.
             loss.backward();
 
-            // Manually update weights using gradient descent; no_grad because the weights require grad.
+            // Manually update weights using gradient descent. Wrap in torch.no_grad()
+            // because weights have requires_grad=True, but we don't need to track this
+            // in autograd.
             using (no_grad())
             {
                 a.sub_(learning_rate * a.grad!);   // a -= learning_rate * a.grad
@@ -73,9 +59,7 @@ public sealed class PolyAutogradSection : ITutorialSection
                 c.sub_(learning_rate * c.grad!);
                 d.sub_(learning_rate * d.grad!);
 
-                // Manually zero the gradients after updating weights: a.grad = None, as the script does. The next
-                // backward then stores its gradient afresh instead of adding it to a zeroed one; the values are the
-                // same (0 + g == g), and no gradient tensor outlives the step.
+                // Manually zero the gradients after updating weights
                 a.grad = null;
                 b.grad = null;
                 c.grad = null;
@@ -85,6 +69,6 @@ public sealed class PolyAutogradSection : ITutorialSection
             return loss;
         });
 
-        return SectionResult.Of(Name, result, $"Result: y = {Repr(a)} + {Repr(b)} x + {Repr(c)} x^2 + {Repr(d)} x^3");
+        return SectionResult.Of(result, $"Result: y = {Repr(a)} + {Repr(b)} x + {Repr(c)} x^2 + {Repr(d)} x^3");
     }
 }

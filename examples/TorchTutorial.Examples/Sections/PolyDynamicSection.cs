@@ -1,54 +1,33 @@
-using TorchSharp;
-using TorchTutorial.Data;
-using TorchTutorial.Examples.Output;
+// dynamic_net.py (today's version): control flow and weight sharing. DynamicPolynomial (in the library:
+// Modules/DynamicPolynomial.cs) adds e x^4 and e x^5 (the same Parameter e) a random 0 to 2 extra times per forward pass;
+// SGD with momentum trains it for 30000 steps at lr 1e-8, printing every 2000th.
+// https://github.com/pytorch/tutorials/blob/main/beginner_source/examples_nn/dynamic_net.py
+// Expected output (seed 0; `-- poly-dynamic --format tutorial`): 1999 2234.849609375 ... 29999 8.973221778869629, then the
+// script's Result: line (PyTorch ends near 8.93: the least-squares cubic's floor is 8.82).
 using TorchTutorial.Modules;
 using static TorchSharp.torch;
+using static TorchTutorial.Examples.Output.PythonFloat;
 
 namespace TorchTutorial.Examples.Sections;
 
-/// <summary>
-/// dynamic_net.py of the current tutorial: <see cref="DynamicPolynomial"/> adds <c>e x^4</c> and <c>e x^5</c> (the same
-/// Parameter e) a random 0 to 2 extra times per forward pass (control flow and weight sharing); trained by SGD with
-/// lr 1e-8 and momentum 0.9 for 30000 steps, printing every 2000th. The draws come from <c>System.Random(seed)</c>, where
-/// Python uses its <c>random</c> module, so the losses cannot match PyTorch's step by step.
-/// </summary>
-public sealed class PolyDynamicSection : ITutorialSection
+/// <summary>dynamic_net.py (current): <see cref="DynamicPolynomial"/>, a graph that changes every step, SGD with momentum.</summary>
+public static class PolyDynamicSection
 {
-    /// <inheritdoc />
-    public string Name => "poly-dynamic";
-
-    /// <inheritdoc />
-    public string Script => "dynamic_net.py (current version)";
-
-    /// <inheritdoc />
-    public string Title => "Control flow and weight sharing: a polynomial of random degree 3 to 5, SGD with momentum";
-
-    /// <inheritdoc />
-    public double DefaultLearningRate => 1e-8;
-
-    /// <inheritdoc />
-    public bool Trains => true;
-
-    /// <inheritdoc />
-    public int DefaultSteps => 30000;
-
-    /// <inheritdoc />
-    public int DefaultLogEvery => 2000;
-
-    /// <inheritdoc />
-    public string DescribeData(NetworkSizes sizes) => PolySections.Data;
-
-    /// <inheritdoc />
-    public SectionResult Run(SectionContext context)
+    /// <summary>Runs the script.</summary>
+    public static SectionResult Run(SectionContext context)
     {
+        var dtype = context.DType;     // dtype = torch.float unless --dtype float64
+        var device = context.Device;   // device = torch.device("cpu"), or "cuda:0" with --device cuda
+
         // Create Tensors to hold input and outputs.
-        using var data = SineData.Create(context.Device, context.DType);
-        var (x, y) = (data.X, data.Y);
+        var x = linspace(-Math.PI, Math.PI, 2000, device: device, dtype: dtype);
+        var y = sin(x);
 
-        // Construct our model by instantiating the class defined in the library
-        using var model = new DynamicPolynomial(new Random(unchecked((int)context.Seed)), context.Device, context.DType);
+        // Construct our model by instantiating the class defined above
+        using var model = new DynamicPolynomial(new Random(unchecked((int)context.Settings.Seed)), device, dtype);
 
-        // Training this strange model with vanilla stochastic gradient descent is tough, so we use momentum.
+        // Construct our loss function and an Optimizer. Training this strange model with
+        // vanilla stochastic gradient descent is tough, so we use momentum
         using var criterion = nn.MSELoss(reduction: nn.Reduction.Sum);
         using var optimizer = optim.SGD(model.parameters(), context.LearningRate, momentum: 0.9);
         var result = context.Train(t =>
@@ -56,7 +35,7 @@ public sealed class PolyDynamicSection : ITutorialSection
             // Forward pass: Compute predicted y by passing x to the model
             var y_pred = model.forward(x);
 
-            // Compute the loss; the loop prints loss.item() when t % 2000 == 1999.
+            // Compute and print loss (printed when t % 2000 == 1999)
             var loss = criterion.forward(y_pred, y);
 
             // Zero gradients, perform a backward pass, and update the weights.
@@ -66,6 +45,6 @@ public sealed class PolyDynamicSection : ITutorialSection
             return loss;
         });
 
-        return SectionResult.Of(Name, result, $"Result: {model.Formula(PythonFloat.Repr)}");
+        return SectionResult.Of(result, $"Result: {model.Formula(Repr)}");
     }
 }

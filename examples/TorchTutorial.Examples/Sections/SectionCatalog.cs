@@ -1,8 +1,12 @@
+using TorchTutorial.Training;
+using static TorchTutorial.Examples.Sections.TutorialSeries;
+
 namespace TorchTutorial.Examples.Sections;
 
 /// <summary>
-/// Every section, in the tutorial's order: the old version (the two-layer net on random data), then the current one
-/// (y = sin(x) by a polynomial); <c>all</c> runs them in this order.
+/// The map of the tutorial: every section in the order of the note and the README, with the script it ports and the
+/// script's own steps, learning rate and print interval (<c>print(t, loss.item())</c> when <c>t % every == every - 1</c>).
+/// Each section's code is one file in this folder that reads like its script. <c>all</c> runs them in this order.
 /// </summary>
 public static class SectionCatalog
 {
@@ -10,32 +14,57 @@ public static class SectionCatalog
     public const string All = "all";
 
     /// <summary>The sections in order.</summary>
-    public static IReadOnlyList<ITutorialSection> Sections { get; } =
+    public static IReadOnlyList<TutorialSection> Sections { get; } =
     [
-        new TensorsSection(),
-        new AutogradSection(),
-        new CustomFunctionSection(),
-        new ClampSection(),
-        new StaticGraphSection(),
-        new NnSection(),
-        new OptimSection(),
-        new ModuleSection(),
-        new DynamicSection(),
+        // The note's version: a two-layer network on random data.
+        //   name                    script                                   series       steps  lr    print every      --save/--load
+        new("tensors",              "two_layer_net_tensor.py",                TwoLayerNet, Train(500,   1e-6, every: 1),    false, TensorsSection.Run,
+            "Tensors: forward and backward passes written by hand"),
+        new("autograd",             "two_layer_net_autograd.py",              TwoLayerNet, Train(500,   1e-6, every: 1),    false, AutogradSection.Run,
+            "Autograd: loss.backward() computes the gradients"),
+        new("custom-function",      "two_layer_net_custom_function.py",       TwoLayerNet, Train(500,   1e-6, every: 1),    false, CustomFunctionSection.Run,
+            "Custom autograd Function: MyReLU with a hand-written backward"),
+        new("clamp",                "torch.clamp (the note's section 2)",     TwoLayerNet, null,                            false, ClampSection.Run,
+            "torch.clamp: min only, max only, both, and into an existing tensor", Data: "input = randn(2, 4)"),
+        new("static-graph",         "tf_two_layer_net.py",                    TwoLayerNet, Train(500,   1e-6, every: 1),    false, StaticGraphSection.Run,
+            "Static graph: TorchScript compiled once vs the eager graph rebuilt each step"),
+        new("nn",                   "two_layer_net_nn.py",                    TwoLayerNet, Train(500,   1e-4, every: 1),    true,  NnSection.Run,
+            "nn: Sequential model, MSELoss, manual parameter update"),
+        new("optim",                "two_layer_net_optim.py",                 TwoLayerNet, Train(500,   1e-4, every: 1),    true,  OptimSection.Run,
+            "optim: the same model trained by Adam"),
+        new("module",               "two_layer_net_module.py",                TwoLayerNet, Train(500,   1e-4, every: 1),    true,  ModuleSection.Run,
+            "Custom nn Module: TwoLayerNet trained by SGD"),
+        new("dynamic",              "dynamic_net.py",                         TwoLayerNet, Train(500,   1e-4, every: 1),    true,  DynamicSection.Run,
+            "Control flow and weight sharing: DynamicNet, SGD with momentum"),
 
-        // The current version of the tutorial: y = sin(x) by a third-order polynomial.
-        new PolyTensorSection(),
-        new PolyAutogradSection(),
-        new PolyCustomFunctionSection(),
-        new PolyNnSection(),
-        new PolyOptimSection(),
-        new PolyModuleSection(),
-        new PolyDynamicSection(),
+        // Today's version: y = sin(x) by a third-order polynomial.
+        new("poly-tensor",          "polynomial_tensor.py",                   Polynomial,  Train(2000,  1e-6, every: 100),  false, PolyTensorSection.Run,
+            "y = sin(x) by a third-order polynomial: tensors, gradients by hand"),
+        new("poly-autograd",        "polynomial_autograd.py",                 Polynomial,  Train(2000,  1e-6, every: 100),  false, PolyAutogradSection.Run,
+            "y = sin(x) by a third-order polynomial: autograd computes the gradients"),
+        new("poly-custom-function", "polynomial_custom_function.py",          Polynomial,  Train(2000,  5e-6, every: 100),  false, PolyCustomFunctionSection.Run,
+            "Custom autograd Function: y = a + b P3(c + d x), LegendrePolynomial3 with its own backward"),
+        new("poly-nn",              "polynomial_nn.py",                       Polynomial,  Train(2000,  1e-6, every: 100),  true,  PolyNnSection.Run,
+            "nn: y = sin(x) by Linear(3, 1) over (x, x^2, x^3), manual parameter update"),
+        new("poly-optim",           "polynomial_optim.py",                    Polynomial,  Train(2000,  1e-3, every: 100),  true,  PolyOptimSection.Run,
+            "optim: the Linear(3, 1) polynomial trained by RMSprop"),
+        new("poly-module",          "polynomial_module.py",                   Polynomial,  Train(2000,  1e-6, every: 100),  true,  PolyModuleSection.Run,
+            "Custom nn Module: Polynomial3 with four Parameters, trained by SGD"),
+        new("poly-dynamic",         "dynamic_net.py (current version)",       Polynomial,  Train(30000, 1e-8, every: 2000), false, PolyDynamicSection.Run,
+            "Control flow and weight sharing: a polynomial of random degree 3 to 5, SGD with momentum"),
     ];
 
     /// <summary>Every accepted name: the sections and <c>all</c>.</summary>
     public static IEnumerable<string> Names => Sections.Select(s => s.Name).Append(All);
 
-    /// <summary>The section called <paramref name="name"/>, or null.</summary>
-    public static ITutorialSection? Find(string name) =>
+    /// <summary>The section called <paramref name="name"/> (case-insensitive), or null.</summary>
+    public static TutorialSection? Find(string name) =>
         Sections.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The section called <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">No section has that name.</exception>
+    public static TutorialSection Get(string name) =>
+        Find(name) ?? throw new ArgumentException($"Unknown section '{name}'. Choose one of: {string.Join(", ", Names)}.", nameof(name));
+
+    private static TrainingOptions Train(int steps, double lr, int every) => new(steps, lr, every);
 }

@@ -5,70 +5,82 @@ using TorchTutorial.Training;
 
 namespace TorchTutorial.Examples.Sections;
 
-/// <summary>Everything a section needs: sizes, learning rate, device, seed, and the training loop to run its steps in.</summary>
+/// <summary>
+/// What a running section is handed: its <see cref="RunSettings"/> (read, never rebuilt), where to report logged steps
+/// and print, and the training loop to run its steps in. <see cref="Run"/> is the one way a section is run, by the
+/// program and by the tests alike.
+/// </summary>
 public sealed class SectionContext
 {
-    /// <summary>Creates a context.</summary>
-    /// <param name="sizes">N, D_in, H, D_out.</param>
-    /// <param name="training">Steps, learning rate and logging interval.</param>
-    /// <param name="device">The device to compute on.</param>
-    /// <param name="seed">The seed the run started from (already applied with <c>torch.manual_seed</c>).</param>
-    /// <param name="progress">Receives logged steps; may be null.</param>
-    /// <param name="output">Where sections that show tensors (clamp, static-graph) write; <see cref="TextWriter.Null"/> to silence.</param>
-    /// <param name="cancellationToken">Stops training after the current step.</param>
-    /// <param name="dtype">The element type of data and weights: float32 (the tutorial's) unless given.</param>
-    /// <param name="checkpoints">The checkpoint to start from and where to save; none unless given.</param>
-    public SectionContext(NetworkSizes sizes, TrainingOptions training, torch.Device device, long seed,
-        IProgress<TrainingProgress>? progress = null, TextWriter? output = null, CancellationToken cancellationToken = default,
-        torch.ScalarType dtype = torch.ScalarType.Float32, CheckpointFiles? checkpoints = null)
+    private readonly List<string> checkpointNotes = [];
+
+    private SectionContext(RunSettings settings, IProgress<TrainingProgress>? progress, TextWriter? output, CancellationToken cancellationToken)
     {
-        Checkpoints = checkpoints ?? CheckpointFiles.None;
-        DType = dtype is torch.ScalarType.Float32 or torch.ScalarType.Float64
-            ? dtype
-            : throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "The sections compute in float32 or float64.");
-        Sizes = sizes;
-        Training = training;
-        Device = device;
-        Seed = seed;
+        Settings = settings;
         Progress = progress;
         Output = output ?? TextWriter.Null;
         CancellationToken = cancellationToken;
     }
 
+    /// <summary>The run's settings.</summary>
+    public RunSettings Settings { get; }
+
+    /// <summary><c>device = torch.device("cpu")</c>, or <c>"cuda:0"</c> with <c>--device cuda</c>.</summary>
+    public torch.Device Device => Settings.Device;
+
+    /// <summary>The element type of data and weights: <c>torch.float</c> as in the tutorial, or float64.</summary>
+    public torch.ScalarType DType => Settings.DType;
+
     /// <summary>N, D_in, H, D_out.</summary>
-    public NetworkSizes Sizes { get; }
+    public NetworkSizes Sizes => Settings.Sizes;
 
-    /// <summary>Steps, learning rate and logging interval.</summary>
-    public TrainingOptions Training { get; }
-
-    /// <summary>The learning rate (from <see cref="Training"/>).</summary>
+    /// <summary>The learning rate: the script's, or <c>--lr</c>.</summary>
+    /// <exception cref="InvalidOperationException">The section trains nothing.</exception>
     public double LearningRate => Training.LearningRate;
-
-    /// <summary>The device to compute on.</summary>
-    public torch.Device Device { get; }
-
-    /// <summary>The element type of data and weights: float32 as in the tutorial, or float64.</summary>
-    public torch.ScalarType DType { get; }
-
-    /// <summary>The seed the run started from.</summary>
-    public long Seed { get; }
 
     /// <summary>Receives logged steps.</summary>
     public IProgress<TrainingProgress>? Progress { get; }
 
-    /// <summary>Where sections that show tensors write.</summary>
+    /// <summary>Where sections that show tensors (clamp) write.</summary>
     public TextWriter Output { get; }
 
     /// <summary>Stops training after the current step.</summary>
     public CancellationToken CancellationToken { get; }
 
-    /// <summary>The checkpoint to start from (<c>--load</c>) and where to save (<c>--save</c>).</summary>
-    public CheckpointFiles Checkpoints { get; }
+    private TrainingOptions Training => Settings.Training
+        ?? throw new InvalidOperationException($"The {Settings.Section.Name} section trains nothing: it has no steps or learning rate.");
 
-    /// <summary>What loading and saving checkpoints did, for the run's summary.</summary>
-    public IReadOnlyList<string> CheckpointNotes => checkpointNotes;
+    /// <summary>
+    /// Runs <paramref name="settings"/>' section as a script runs: <c>torch.manual_seed(seed)</c> first, then the section's
+    /// code, with every tensor it makes outside its training steps released when it returns.
+    /// </summary>
+    /// <param name="settings">The run's settings.</param>
+    /// <param name="progress">Receives logged steps; may be null.</param>
+    /// <param name="output">Where a section that shows tensors writes; nothing is written when null.</param>
+    /// <param name="cancellationToken">Stops training after the current step.</param>
+    /// <returns>The section's result, with what <c>--load</c>/<c>--save</c> did among its notes.</returns>
+    public static SectionResult Run(RunSettings settings, IProgress<TrainingProgress>? progress = null, TextWriter? output = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var context = new SectionContext(settings, progress, output, cancellationToken);
+        torch.manual_seed(settings.Seed);
+        using (torch.NewDisposeScope())
+        {
+            var result = settings.Section.Run(context);
+            return context.checkpointNotes.Count == 0 ? result : result with { Notes = [.. result.Notes, .. context.checkpointNotes] };
+        }
+    }
 
-    private readonly List<string> checkpointNotes = [];
+    /// <summary>
+    /// Runs <c>for t in range(steps)</c> over <paramref name="step"/>, each step in its own DisposeScope; logged steps go
+    /// to <see cref="Progress"/>.
+    /// </summary>
+    public TrainingResult Train(Func<int, torch.Tensor> step) => Train(step, Progress);
+
+    /// <summary>Runs the steps as <see cref="Train(Func{int, torch.Tensor})"/> does, reporting to <paramref name="progress"/> instead.</summary>
+    public TrainingResult Train(Func<int, torch.Tensor> step, IProgress<TrainingProgress>? progress) =>
+        new TrainingLoop(Training).Run(step, progress, CancellationToken);
 
     /// <summary>
     /// <c>--load FILE</c>: restores the model's weights (and the optimizer's state, where the file has it) before training.
@@ -77,7 +89,7 @@ public sealed class SectionContext
     /// <exception cref="CheckpointOptionException">The file is missing, corrupt, or holds another model.</exception>
     public void LoadCheckpoint(torch.nn.Module model, torch.optim.Optimizer? optimizer = null)
     {
-        if (Checkpoints.LoadPath is not { } path)
+        if (Settings.Checkpoints.LoadPath is not { } path)
         {
             return;
         }
@@ -101,7 +113,7 @@ public sealed class SectionContext
     /// <exception cref="CheckpointOptionException">The file could not be written; an existing file is unchanged.</exception>
     public void SaveCheckpoint(torch.nn.Module model, torch.optim.Optimizer? optimizer = null)
     {
-        if (Checkpoints.SavePath is not { } path)
+        if (Settings.Checkpoints.SavePath is not { } path)
         {
             return;
         }
@@ -117,8 +129,4 @@ public sealed class SectionContext
             throw new CheckpointOptionException("--save", ex);
         }
     }
-
-    /// <summary>Runs <c>for t in range(steps)</c> over <paramref name="step"/>, each step in its own DisposeScope.</summary>
-    public TrainingResult Train(Func<int, torch.Tensor> step) =>
-        new TrainingLoop(Training).Run(step, Progress, CancellationToken);
 }

@@ -14,7 +14,7 @@ public sealed record TrainingOptions
         LearningRate = double.IsFinite(learningRate) && learningRate > 0
             ? learningRate
             : throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, $"The learning rate must be a positive finite number, not {learningRate}.");
-        LogEvery = logEvery > 0 ? logEvery : throw new ArgumentOutOfRangeException(nameof(logEvery), logEvery, $"log-every must be a positive integer, not {logEvery}.");
+        LogEvery = logEvery > 0 ? logEvery : throw new ArgumentOutOfRangeException(nameof(logEvery), logEvery, $"The logging interval must be a positive integer, not {logEvery}.");
     }
 
     /// <summary>The number of steps.</summary>

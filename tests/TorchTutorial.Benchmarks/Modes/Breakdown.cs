@@ -135,7 +135,7 @@ public static class Breakdown
         {
             var model = section == "module"
                 ? (nn.Module<Tensor, Tensor>)new TwoLayerNet(D_in, H, D_out)
-                : TwoLayerSequential.Create(D_in, H, D_out);
+                : nn.Sequential(nn.Linear(D_in, H), nn.ReLU(), nn.Linear(H, D_out));
             var loss_fn = nn.MSELoss(reduction: nn.Reduction.Sum);
             disposables.AddRange([model, loss_fn]);
             optim.Optimizer? optimizer = section switch

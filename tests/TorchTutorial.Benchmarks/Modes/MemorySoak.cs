@@ -4,6 +4,7 @@ using TorchSharp;
 using TorchTutorial.Benchmarks.Suites;
 using TorchTutorial.Benchmarks.Workloads;
 using TorchTutorial.Data;
+using TorchTutorial.Examples;
 using TorchTutorial.Examples.Sections;
 using TorchTutorial.Modules;
 using TorchTutorial.Training;
@@ -74,11 +75,11 @@ public static class MemorySoak
         manual_seed(0);
         if (variant == "facade")
         {
-            var section = new OptimSection();
+            var section = SectionCatalog.Get("optim");
             var progress = new SyncProgress(p => Record(p.Step + 1));
-            var context = new SectionContext(NetworkSizes.Tutorial, new TrainingOptions(total, section.DefaultLearningRate, sampleEvery), CPU, 0, progress);
+            var settings = RunSettings.Defaults(section) with { Training = new TrainingOptions(total, section.Training!.LearningRate, sampleEvery) };
             Record(0);
-            section.Run(context);
+            SectionContext.Run(settings, progress);
         }
         else if (variant == "noscope")
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using TorchSharp;
 using TorchTutorial.Data;
+using TorchTutorial.Examples;
 using TorchTutorial.Examples.Sections;
 using TorchTutorial.Runtime;
 using TorchTutorial.Training;
@@ -46,8 +47,7 @@ public static class Startup
                 stop.Cancel();
             }
         });
-        var context = new SectionContext(NetworkSizes.Tutorial, new TrainingOptions(500, 1e-4), torch.CPU, 0, progress, cancellationToken: stop.Token);
-        new NnSection().Run(context);
+        SectionContext.Run(RunSettings.Defaults(SectionCatalog.Get("nn")), progress, cancellationToken: stop.Token);
         var result = new Result(
             LaunchToMainMs: (mainUtc - launch).TotalMilliseconds,
             LoadLibtorchMs: Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds,

@@ -111,7 +111,7 @@ public static class ReportWriter
     {
         var perStep = new Dictionary<string, (double Facade, double Direct)>();
         md.AppendLine("## 1. Facade against the same loop written directly").AppendLine();
-        md.AppendLine("*Facade* runs the section's own code, `new XSection().Run(context)`, which trains through `SectionContext.Train` and `TrainingLoop.Run`. " +
+        md.AppendLine("*Facade* runs the section's own code, `SectionContext.Run(settings)`, which trains through `SectionContext.Train` and `TrainingLoop.Run`. " +
             "*Direct* is the same TorchSharp operations in the same order in a plain `for` loop with a `torch.NewDisposeScope()` and a `loss.item<float>()` per step " +
             "(`Workloads/SectionWorkloads.cs`). Both start from `torch.manual_seed(0)` at the tutorial's sizes, make their data and model, and train the script's number " +
             "of steps (500; 2000 for the polynomials, poly-dynamic's 30000 cut to 2000; static-graph trains twice, compiled and eager). One invocation is one whole run, " +

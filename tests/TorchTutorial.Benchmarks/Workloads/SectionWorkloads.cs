@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchTutorial.Data;
+using TorchTutorial.Examples;
 using TorchTutorial.Examples.Sections;
 using TorchTutorial.Functions;
 using TorchTutorial.Modules;
@@ -9,7 +10,7 @@ using static TorchSharp.torch;
 namespace TorchTutorial.Benchmarks.Workloads;
 
 /// <summary>
-/// Every training section two ways. <see cref="Facade"/> runs the section's own code (<c>section.Run</c>, which trains
+/// Every training section two ways. <see cref="Facade"/> runs the section's own code (<see cref="SectionContext.Run"/>, which trains
 /// through <see cref="SectionContext.Train"/> and so <see cref="TrainingLoop"/>). The <c>Direct</c> methods are the same
 /// TorchSharp operations, in the same order, in a plain <c>for</c> loop with a <c>torch.NewDisposeScope()</c> and a
 /// <c>loss.item&lt;float&gt;()</c> per step, which is what the facade does too. Both start from <c>torch.manual_seed</c>,
@@ -25,23 +26,25 @@ public static class SectionWorkloads
     public const int MaxSteps = 2000;
 
     /// <summary>The steps one benchmarked run of <paramref name="name"/> takes: the script's own count, at most <see cref="MaxSteps"/>.</summary>
-    public static int StepsOf(string name) => Math.Min(Find(name).DefaultSteps, MaxSteps);
+    public static int StepsOf(string name) => Math.Min(Find(name).Training!.Steps, MaxSteps);
 
     /// <summary>The training steps one run of <paramref name="name"/> performs (static-graph trains twice: compiled, then eager).</summary>
     public static int StepsPerRun(string name) => name == "static-graph" ? 2 * StepsOf(name) : StepsOf(name);
 
     /// <summary>The section called <paramref name="name"/>.</summary>
-    public static ITutorialSection Find(string name) =>
-        SectionCatalog.Find(name) ?? throw new ArgumentException($"No section '{name}'.", nameof(name));
+    public static TutorialSection Find(string name) => SectionCatalog.Get(name);
 
     /// <summary>Runs the section's own code through the facade; returns every loss it recorded.</summary>
     public static double[] Facade(string name, NetworkSizes sizes, int? steps = null, long seed = 0)
     {
         var section = Find(name);
-        manual_seed(seed);
-        var context = new SectionContext(sizes, new TrainingOptions(steps ?? StepsOf(name), section.DefaultLearningRate), CPU, seed);
-        var result = section.Run(context);
-        return result.Training!.Losses.ToArray();
+        var settings = RunSettings.Defaults(section) with
+        {
+            Seed = seed,
+            Sizes = sizes,
+            Training = new TrainingOptions(steps ?? StepsOf(name), section.Training!.LearningRate),
+        };
+        return SectionContext.Run(settings).Training!.Losses.ToArray();
     }
 
     /// <summary>Runs the same operations written directly on TorchSharp; returns every loss.</summary>
@@ -50,7 +53,7 @@ public static class SectionWorkloads
         var section = Find(name);
         int steps = stepCount ?? StepsOf(name);
         manual_seed(seed);
-        double lr = section.DefaultLearningRate;
+        double lr = section.Training!.LearningRate;
         return name switch
         {
             "tensors" => Tensors(sizes, steps, lr),
@@ -171,7 +174,12 @@ public static class SectionWorkloads
         using var w1_eager = w1.clone().detach_().requires_grad_(true);
         using var w2_eager = w2.clone().detach_().requires_grad_(true);
         using var graph = jit.compile(StaticGraphSection.Source);
-        bool same = StaticGraphSection.SameOutputs(graph, x, w1, w2);
+        bool same;
+        using (no_grad())
+        {
+            same = graph.invoke<Tensor>("predict", x, w1, w2).equal(x.mm(w1).clamp(min: 0).mm(w2)).all().item<bool>();
+        }
+
         var compiled = new double[steps];
         for (int t = 0; t < steps; t++)
         {

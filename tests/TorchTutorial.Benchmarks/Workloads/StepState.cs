@@ -13,7 +13,8 @@ namespace TorchTutorial.Benchmarks.Workloads;
 /// </summary>
 public sealed class StepState : IDisposable
 {
-    private readonly RandomRegressionData data;
+    private readonly Tensor x;
+    private readonly Tensor y;
     private readonly TorchSharp.Modules.Sequential model;
     private readonly TorchSharp.Modules.MSELoss loss_fn;
     private readonly optim.Optimizer? optimizer;
@@ -33,8 +34,9 @@ public sealed class StepState : IDisposable
         Sizes = sizes;
         manual_seed(0);
         var (N, D_in, H, D_out) = sizes;
-        data = RandomRegressionData.Create(sizes);
-        model = TwoLayerSequential.Create(D_in, H, D_out);
+        x = randn(N, D_in);
+        y = randn(N, D_out);
+        model = nn.Sequential(nn.Linear(D_in, H), nn.ReLU(), nn.Linear(H, D_out));
         loss_fn = nn.MSELoss(reduction: nn.Reduction.Sum);
         learning_rate = learningRate;
         optimizer = section switch
@@ -54,7 +56,6 @@ public sealed class StepState : IDisposable
     /// <summary>One step, exactly as the section writes it.</summary>
     public Tensor Step(int t)
     {
-        var (x, y) = (data.X, data.Y);
         if (optimizer is null)
         {
             // NnSection
@@ -97,6 +98,7 @@ public sealed class StepState : IDisposable
         optimizer?.Dispose();
         loss_fn.Dispose();
         model.Dispose();
-        data.Dispose();
+        x.Dispose();
+        y.Dispose();
     }
 }

@@ -63,7 +63,7 @@ public sealed class CheckpointRoundTripTests
     public void Files_UsePyTorchsParameterNames()
     {
         using var net = TwoLayerNet(1);
-        using var sequential = TorchTutorial.Modules.TwoLayerSequential.Create(DIn, H, DOut);
+        using var sequential = TestModels.TwoLayerSequential(DIn, H, DOut);
         string netPath = Path.Combine(folder, "net.safetensors");
         string sequentialPath = Path.Combine(folder, "sequential.pt");
 

@@ -44,7 +44,7 @@ internal static class CheckpointTestSupport
         yield return new ModelFactory("TwoLayerSequential", seed =>
         {
             manual_seed(seed);
-            return TwoLayerSequential.Create(DIn, H, DOut);
+            return TestModels.TwoLayerSequential(DIn, H, DOut);
         }, m => ((Sequential)m).forward(NetInput()));
         yield return new ModelFactory("DynamicNet", seed =>
         {
@@ -59,7 +59,7 @@ internal static class CheckpointTestSupport
         yield return new ModelFactory("PolynomialSequential", seed =>
         {
             manual_seed(seed);
-            return PolynomialSequential.Create();
+            return TestModels.PolynomialSequential();
         }, m => ((Sequential)m).forward(PolyInput().unsqueeze(-1).pow(tensor(new long[] { 1, 2, 3 }))));
     }
 

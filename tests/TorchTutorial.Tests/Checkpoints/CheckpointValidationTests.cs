@@ -24,7 +24,7 @@ public sealed class CheckpointValidationTests
         using var net = TwoLayerNet(1);
         Checkpoint.Save(path, net);
         manual_seed(2);
-        using var sequential = TwoLayerSequential.Create(DIn, H, DOut);
+        using var sequential = TestModels.TwoLayerSequential(DIn, H, DOut);
         var before = Snapshot(sequential);
 
         var error = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path, sequential));

@@ -46,7 +46,7 @@ public sealed class PyTorchInteropTests
     {
         using var scope = NewDisposeScope();
         manual_seed(12345);
-        using var model = TwoLayerSequential.Create(DIn, H, DOut);
+        using var model = TestModels.TwoLayerSequential(DIn, H, DOut);
 
         Checkpoint.Load(Path.Combine(FixtureFolder, "pytorch_sequential.pt"), model);
         var predictions = model.forward(Matrix(PyTorch.GetProperty("input")));

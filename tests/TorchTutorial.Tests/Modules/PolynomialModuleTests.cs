@@ -126,20 +126,4 @@ public sealed class PolynomialModuleTests
 
         Assert.That(model.Formula(PythonFloat.Repr), Is.EqualTo("y = 0.25 + 1.0 x + -0.5 x^2 + 0.125 x^3 + 3e-06 x^4 ? + 3e-06 x^5 ?"));
     }
-
-    [Test]
-    public void PolynomialSequential_IsLinear3To1ThenFlatten_WithPyTorchsNames()
-    {
-        using var scope = NewDisposeScope();
-        using var model = PolynomialSequential.Create();
-        var xx = randn(7, 3);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(model.named_parameters().Select(p => (p.name, p.parameter.shape)),
-                Is.EqualTo(new[] { ("0.weight", new long[] { 1, 3 }), ("0.bias", new long[] { 1 }) }));
-            Assert.That(model[0], Is.InstanceOf<Linear>());
-            Assert.That(model.forward(xx).shape, Is.EqualTo(new long[] { 7 }), "Flatten(0, 1) turns (N, 1) into N, the shape of y");
-        });
-    }
 }

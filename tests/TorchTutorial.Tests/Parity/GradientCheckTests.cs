@@ -1,5 +1,4 @@
 using TorchSharp;
-using TorchTutorial.Examples.Sections;
 using TorchTutorial.Functions;
 using TorchTutorial.Modules;
 using static TorchSharp.torch;
@@ -8,8 +7,8 @@ namespace TorchTutorial.Tests.Parity;
 
 /// <summary>
 /// Gradients checked against central finite differences in float64: MyReLU's and LegendrePolynomial3's backward,
-/// TwoLayerNet's, DynamicNet's, Polynomial3's and DynamicPolynomial's autograd gradients, and the hand-written
-/// gradients of the tensors and poly-tensor sections.
+/// TwoLayerNet's, DynamicNet's, Polynomial3's and DynamicPolynomial's autograd gradients. (The hand-written gradients of
+/// the tensors and poly-tensor sections are held to autograd's by their trajectories: HandWrittenGradientTests.)
 /// </summary>
 [Category("Parity")]
 public sealed class GradientCheckTests
@@ -70,22 +69,6 @@ public sealed class GradientCheckTests
             // At depth 0 the middle layer takes no part: no gradient, and the finite differences must be zero too.
             AssertMatchesFiniteDifferences(loss, parameter, parameter.grad ?? zeros_like(parameter), name);
         }
-    }
-
-    [Test]
-    public void TensorsSection_HandWrittenGradientsMatchFiniteDifferences()
-    {
-        using var scope = NewDisposeScope();
-        manual_seed(14);
-        var x = randn(8, 6, dtype: float64);
-        var y = randn(8, 2, dtype: float64);
-        var w1 = randn(6, 4, dtype: float64);
-        var w2 = randn(4, 2, dtype: float64);
-        var (_, grad_w1, grad_w2) = TensorsSection.ForwardAndBackward(x, y, w1, w2);
-        Func<Tensor> loss = () => TensorsSection.ForwardAndBackward(x, y, w1, w2).loss;
-
-        AssertMatchesFiniteDifferences(loss, w1, grad_w1, "w1");
-        AssertMatchesFiniteDifferences(loss, w2, grad_w2, "w2");
     }
 
     [Test]
@@ -158,24 +141,6 @@ public sealed class GradientCheckTests
             // With no extra term e takes no part: no gradient, and the finite differences must be zero too.
             AssertMatchesFiniteDifferences(loss, parameter, parameter.grad ?? zeros_like(parameter), name);
         }
-    }
-
-    [Test]
-    public void PolyTensorSection_HandWrittenGradientsMatchFiniteDifferences()
-    {
-        using var scope = NewDisposeScope();
-        manual_seed(18);
-        var x = linspace(-Math.PI, Math.PI, 13, dtype: float64);
-        var y = sin(x);
-        var weights = Enumerable.Range(0, 4).Select(_ => randn([], dtype: float64)).ToArray();
-        var (a, b, c, d) = (weights[0], weights[1], weights[2], weights[3]);
-        var (_, grad_a, grad_b, grad_c, grad_d) = PolyTensorSection.ForwardAndBackward(x, y, a, b, c, d);
-        Func<Tensor> loss = () => PolyTensorSection.ForwardAndBackward(x, y, a, b, c, d).loss;
-
-        AssertMatchesFiniteDifferences(loss, a, grad_a, "a");
-        AssertMatchesFiniteDifferences(loss, b, grad_b, "b");
-        AssertMatchesFiniteDifferences(loss, c, grad_c, "c");
-        AssertMatchesFiniteDifferences(loss, d, grad_d, "d");
     }
 
     /// <summary>Perturbs every element of <paramref name="parameter"/> by ±h and compares (f(+h) − f(−h)) / 2h with the gradient.</summary>

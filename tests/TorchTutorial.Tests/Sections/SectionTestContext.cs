@@ -1,33 +1,50 @@
 using TorchSharp;
 using TorchTutorial.Data;
+using TorchTutorial.Examples;
 using TorchTutorial.Examples.Sections;
 using TorchTutorial.Training;
 
 namespace TorchTutorial.Tests.Sections;
 
-/// <summary>Runs a section the way the examples program does: seed first, then the section's own code.</summary>
+/// <summary>Runs a section the way the examples program does (<see cref="SectionContext.Run"/>), with settings a test picks.</summary>
 internal static class SectionTestContext
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, int, double, long, torch.ScalarType), Lazy<SectionResult>> Cache = new();
 
-    public static SectionResult Run(ITutorialSection section, int? steps = null, NetworkSizes? sizes = null, double? lr = null, long seed = 0,
-        TextWriter? output = null, torch.ScalarType dtype = torch.ScalarType.Float32)
+    /// <summary>The settings of <paramref name="section"/> at its defaults, with the given values instead.</summary>
+    public static RunSettings Settings(TutorialSection section, int? steps = null, NetworkSizes? sizes = null, double? lr = null, long seed = 0,
+        torch.ScalarType dtype = torch.ScalarType.Float32, int? logEvery = null)
     {
-        torch.manual_seed(seed);
-        var context = new SectionContext(sizes ?? NetworkSizes.Tutorial,
-            new TrainingOptions(steps ?? section.DefaultSteps, lr ?? section.DefaultLearningRate), torch.CPU, seed, output: output, dtype: dtype);
-        return section.Run(context);
+        var defaults = RunSettings.Defaults(section);
+        return defaults with
+        {
+            Seed = seed,
+            Sizes = sizes ?? defaults.Sizes,
+            DType = dtype,
+            Training = section.Training is { } training
+                ? new TrainingOptions(steps ?? training.Steps, lr ?? training.LearningRate, logEvery ?? training.LogEvery)
+                : null,
+        };
     }
 
+    public static SectionResult Run(TutorialSection section, int? steps = null, NetworkSizes? sizes = null, double? lr = null, long seed = 0,
+        TextWriter? output = null, torch.ScalarType dtype = torch.ScalarType.Float32) =>
+        SectionContext.Run(Settings(section, steps, sizes, lr, seed, dtype), output: output);
+
+    public static SectionResult Run(string section, int? steps = null, NetworkSizes? sizes = null, double? lr = null, long seed = 0,
+        TextWriter? output = null, torch.ScalarType dtype = torch.ScalarType.Float32) =>
+        Run(SectionCatalog.Get(section), steps, sizes, lr, seed, output, dtype);
+
     /// <summary>
-    /// <see cref="Run"/> at the tutorial's sizes, once per set of arguments for the whole test run: the sections are
-    /// deterministic, so tests that check the same run (poly-dynamic's 30000 steps, a parity reference's losses and its
-    /// Result line) share it.
+    /// <see cref="Run(TutorialSection, int?, NetworkSizes?, double?, long, TextWriter?, torch.ScalarType)"/> at the tutorial's
+    /// sizes, once per set of arguments for the whole test run: the sections are deterministic, so tests that check the same
+    /// run (poly-dynamic's 30000 steps, a parity reference's losses and its Result line) share it.
     /// </summary>
-    public static SectionResult RunOnce(ITutorialSection section, int? steps = null, double? lr = null, long seed = 0,
+    public static SectionResult RunOnce(TutorialSection section, int? steps = null, double? lr = null, long seed = 0,
         torch.ScalarType dtype = torch.ScalarType.Float32)
     {
-        var key = (section.Name, steps ?? section.DefaultSteps, lr ?? section.DefaultLearningRate, seed, dtype);
+        var training = section.Training!;
+        var key = (section.Name, steps ?? training.Steps, lr ?? training.LearningRate, seed, dtype);
         return Cache.GetOrAdd(key, _ => new Lazy<SectionResult>(() => Run(section, steps, lr: lr, seed: seed, dtype: dtype))).Value;
     }
 
@@ -42,5 +59,5 @@ internal static class SectionTestContext
     public static IEnumerable<TestCaseData> TwoLayerTrainingSections() =>
         SectionCatalog.Sections.Where(s => s.Trains && !IsPoly(s)).Select(s => new TestCaseData(s).SetArgDisplayNames(s.Name));
 
-    public static bool IsPoly(ITutorialSection section) => section.Name.StartsWith("poly-", StringComparison.Ordinal);
+    public static bool IsPoly(TutorialSection section) => section.Series == TutorialSeries.Polynomial;
 }
