@@ -18,6 +18,9 @@ public sealed class LegendrePolynomial3 : SingleTensorFunction<LegendrePolynomia
     /// <inheritdoc />
     public override string Name => nameof(LegendrePolynomial3);
 
+    /// <summary>How often this Function's forward and backward have run in this process.</summary>
+    internal static FunctionCalls Calls { get; } = new();
+
     /// <summary>Receives the input tensor, stashes it for backward and returns P3 of it, element by element.</summary>
     /// <param name="ctx">The context that carries the saved input to <see cref="backward"/>.</param>
     /// <param name="vars">One tensor: the input.</param>
@@ -29,6 +32,7 @@ public sealed class LegendrePolynomial3 : SingleTensorFunction<LegendrePolynomia
             throw new ArgumentException($"{nameof(LegendrePolynomial3)} takes exactly one tensor, got {vars?.Length ?? 0} argument(s).", nameof(vars));
         }
 
+        Calls.CountForward();
         ctx.save_for_backward([input]);
         return 0.5 * (5 * input.pow(3) - 3 * input);
     }
@@ -39,6 +43,7 @@ public sealed class LegendrePolynomial3 : SingleTensorFunction<LegendrePolynomia
     public override List<Tensor> backward(AutogradContext ctx, Tensor grad_output)
     {
         ArgumentNullException.ThrowIfNull(ctx);
+        Calls.CountBackward();
         var input = ctx.get_saved_variables()[0];
         return [grad_output * 1.5 * (5 * input.pow(2) - 1)];
     }

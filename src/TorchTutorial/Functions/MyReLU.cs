@@ -16,6 +16,9 @@ public sealed class MyReLU : SingleTensorFunction<MyReLU>
     /// <inheritdoc />
     public override string Name => nameof(MyReLU);
 
+    /// <summary>How often this Function's forward and backward have run in this process.</summary>
+    internal static FunctionCalls Calls { get; } = new();
+
     /// <summary>Receives the input tensor, stashes it for backward and returns its positive part.</summary>
     /// <param name="ctx">The context that carries the saved input to <see cref="backward"/>.</param>
     /// <param name="vars">One tensor: the input.</param>
@@ -27,6 +30,7 @@ public sealed class MyReLU : SingleTensorFunction<MyReLU>
             throw new ArgumentException($"{nameof(MyReLU)} takes exactly one tensor, got {vars?.Length ?? 0} argument(s).", nameof(vars));
         }
 
+        Calls.CountForward();
         ctx.save_for_backward([input]);
         return input.clamp(min: 0);
     }
@@ -37,6 +41,7 @@ public sealed class MyReLU : SingleTensorFunction<MyReLU>
     public override List<Tensor> backward(AutogradContext ctx, Tensor grad_output)
     {
         ArgumentNullException.ThrowIfNull(ctx);
+        Calls.CountBackward();
         var input = ctx.get_saved_variables()[0];
         var grad_input = grad_output.clone();
         grad_input.masked_fill_(input < 0, 0);   // grad_input[input < 0] = 0
