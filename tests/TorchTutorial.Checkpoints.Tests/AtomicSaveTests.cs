@@ -1,9 +1,9 @@
 using TorchSharp;
 using TorchTutorial.Checkpoints;
 using static TorchSharp.torch;
-using static TorchTutorial.Tests.Checkpoints.CheckpointTestSupport;
+using static TorchTutorial.Checkpoints.Tests.CheckpointTestSupport;
 
-namespace TorchTutorial.Tests.Checkpoints;
+namespace TorchTutorial.Checkpoints.Tests;
 
 /// <summary>Saving never damages a good file: a failed save leaves the previous one byte for byte, and no temporary file behind.</summary>
 public sealed class AtomicSaveTests

@@ -1,8 +1,8 @@
 using System.Text;
 using TorchTutorial.Checkpoints;
-using static TorchTutorial.Tests.Checkpoints.CheckpointTestSupport;
+using static TorchTutorial.Checkpoints.Tests.CheckpointTestSupport;
 
-namespace TorchTutorial.Tests.Checkpoints;
+namespace TorchTutorial.Checkpoints.Tests;
 
 /// <summary>
 /// Loading a .pt file never runs code from it: pickles that name globals outside the allow-list are refused by the

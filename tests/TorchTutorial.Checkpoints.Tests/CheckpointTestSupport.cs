@@ -5,7 +5,7 @@ using TorchTutorial.Checkpoints;
 using TorchTutorial.Modules;
 using static TorchSharp.torch;
 
-namespace TorchTutorial.Tests.Checkpoints;
+namespace TorchTutorial.Checkpoints.Tests;
 
 /// <summary>Models, snapshots, training and fixture helpers shared by the checkpoint tests.</summary>
 internal static class CheckpointTestSupport
@@ -14,7 +14,7 @@ internal static class CheckpointTestSupport
     public const int DIn = 10, H = 6, DOut = 3;
 
     /// <summary>The folder of the committed fixtures.</summary>
-    public static string FixtureFolder { get; } = Path.Combine(RepositoryPaths.Root, "tests", "TorchTutorial.Tests", "Checkpoints", "Fixtures");
+    public static string FixtureFolder { get; } = Path.Combine(FindRepositoryRoot(), "tests", "TorchTutorial.Checkpoints.Tests", "Fixtures");
 
     /// <summary>Every format, for [TestCaseSource].</summary>
     public static CheckpointFormat[] AllFormats { get; } = [CheckpointFormat.TorchSharp, CheckpointFormat.PyTorch, CheckpointFormat.SafeTensors];
@@ -128,6 +128,20 @@ internal static class CheckpointTestSupport
     {
         var values = rows.EnumerateArray().Select(r => r.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray()).ToArray();
         return tensor(values.SelectMany(r => r).ToArray(), [values.Length, values[0].Length]);
+    }
+
+    /// <summary>The folder holding TorchTutorial.sln (the fixtures are read, and regenerated, in the source tree).</summary>
+    private static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "TorchTutorial.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"TorchTutorial.sln not found above {AppContext.BaseDirectory}.");
     }
 
     /// <summary>A fresh, empty temporary folder.</summary>

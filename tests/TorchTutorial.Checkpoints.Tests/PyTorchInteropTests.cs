@@ -4,9 +4,9 @@ using TorchSharp;
 using TorchTutorial.Checkpoints;
 using TorchTutorial.Modules;
 using static TorchSharp.torch;
-using static TorchTutorial.Tests.Checkpoints.CheckpointTestSupport;
+using static TorchTutorial.Checkpoints.Tests.CheckpointTestSupport;
 
-namespace TorchTutorial.Tests.Checkpoints;
+namespace TorchTutorial.Checkpoints.Tests;
 
 /// <summary>
 /// Checkpoints cross between PyTorch and this library both ways. PyTorch → C#: fixtures written by real PyTorch 1.13

@@ -1,6 +1,6 @@
 using TorchTutorial.Checkpoints;
 
-namespace TorchTutorial.Tests.Checkpoints;
+namespace TorchTutorial.Checkpoints.Tests;
 
 public sealed class CheckpointFormatTests
 {

@@ -1,6 +1,6 @@
 """Checks with real PyTorch that the checkpoints written by the C# library (csharp_*) load and predict the same.
 
-    /usr/bin/python3 tests/TorchTutorial.Tests/Checkpoints/Fixtures/verify_csharp_fixtures.py
+    /usr/bin/python3 tests/TorchTutorial.Checkpoints.Tests/Fixtures/verify_csharp_fixtures.py
 
 CI has no Python, so it only checks the C# side (PyTorchInteropTests); run this after regenerating the fixtures
 (the explicit test PyTorchInteropTests.RegenerateCSharpFixtures). It checks:

@@ -2,9 +2,9 @@ using TorchSharp;
 using TorchSharp.Modules;
 using TorchTutorial.Checkpoints;
 using static TorchSharp.torch;
-using static TorchTutorial.Tests.Checkpoints.CheckpointTestSupport;
+using static TorchTutorial.Checkpoints.Tests.CheckpointTestSupport;
 
-namespace TorchTutorial.Tests.Checkpoints;
+namespace TorchTutorial.Checkpoints.Tests;
 
 public sealed class OptimizerResumeTests
 {

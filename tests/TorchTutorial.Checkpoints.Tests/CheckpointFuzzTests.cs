@@ -4,9 +4,9 @@ using TorchSharp.Modules;
 using TorchTutorial.Checkpoints;
 using TorchTutorial.Modules;
 using static TorchSharp.torch;
-using static TorchTutorial.Tests.Checkpoints.CheckpointTestSupport;
+using static TorchTutorial.Checkpoints.Tests.CheckpointTestSupport;
 
-namespace TorchTutorial.Tests.Checkpoints;
+namespace TorchTutorial.Checkpoints.Tests;
 
 /// <summary>
 /// Damaged files, fuzz-style: every truncation and a fixed-seed set of random byte flips of a valid checkpoint, loaded

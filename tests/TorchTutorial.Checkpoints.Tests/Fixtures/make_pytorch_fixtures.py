@@ -1,8 +1,8 @@
-"""Writes the PyTorch-made checkpoint fixtures the C# tests load (CheckpointInteropTests).
+"""Writes the PyTorch-made checkpoint fixtures the C# tests load (PyTorchInteropTests, PickleSafetyTests).
 
 Run with Debian's own interpreter and python3-torch (PyTorch 1.13):
 
-    /usr/bin/python3 tests/TorchTutorial.Tests/Checkpoints/Fixtures/make_pytorch_fixtures.py
+    /usr/bin/python3 tests/TorchTutorial.Checkpoints.Tests/Fixtures/make_pytorch_fixtures.py
 
 It writes, next to this script:
   pytorch_twolayernet.pt           torch.save(model.state_dict()) of a trained tutorial TwoLayerNet(10, 6, 3)
