@@ -207,7 +207,7 @@ internal static class PyTorchCheckpointFile
             }
         }
 
-        if (Crc32.Compute(data) != entry.Crc32)
+        if (System.IO.Hashing.Crc32.HashToUInt32(data) != entry.Crc32)
         {
             throw CheckpointDataException.Corrupt($"the CRC-32 of its archive entry '{entry.FullName}' does not match: the file was damaged after it was written.");
         }

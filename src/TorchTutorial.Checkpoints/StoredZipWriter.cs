@@ -43,7 +43,7 @@ internal sealed class StoredZipWriter
             throw new CheckpointDataException(CheckpointProblem.Unsupported, "the checkpoint would need more than 65534 archive entries.");
         }
 
-        uint crc = Crc32.Compute(data);
+        uint crc = System.IO.Hashing.Crc32.HashToUInt32(data);
         Span<byte> header = stackalloc byte[30];
         BinaryPrimitives.WriteUInt32LittleEndian(header, 0x04034B50);
         BinaryPrimitives.WriteUInt16LittleEndian(header[4..], Version);
