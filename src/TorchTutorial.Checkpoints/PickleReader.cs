@@ -4,7 +4,8 @@ namespace TorchTutorial.Checkpoints;
 /// A restricted unpickler for PyTorch state_dict files. It builds plain values (see PickleValues.cs) and implements
 /// exactly three callables itself: <c>collections.OrderedDict()</c>, <c>torch._utils._rebuild_tensor_v2</c> and
 /// <c>torch._utils._rebuild_parameter</c>; it never looks up or invokes a type or method named by the file.
-/// Run <see cref="PickleSafetyScanner.Scan"/> first; this reader checks every global again anyway.
+/// <see cref="Read"/> runs <see cref="PickleSafetyScanner.Scan"/> over the whole pickle first: that scan is the one
+/// place the allow-list is enforced, so a refused global is refused by name before this reader builds anything.
 /// </summary>
 internal sealed class PickleReader
 {
@@ -27,7 +28,11 @@ internal sealed class PickleReader
     /// <param name="pickle">The pickle bytes (<c>data.pkl</c>).</param>
     /// <param name="loadStorage">Loads a storage's bytes from the archive: element type, key, element count.</param>
     /// <exception cref="CheckpointDataException">The pickle is malformed, refers to something not allowed, or its tensors do not fit their storages.</exception>
-    public static object? Read(byte[] pickle, Func<TensorDType, string, long, PickleStorage> loadStorage) => new PickleReader(pickle, loadStorage).Run();
+    public static object? Read(byte[] pickle, Func<TensorDType, string, long, PickleStorage> loadStorage)
+    {
+        PickleSafetyScanner.Scan(pickle);
+        return new PickleReader(pickle, loadStorage).Run();
+    }
 
     /// <summary>A Python-like type name of a value, for messages.</summary>
     public static string TypeName(object? value) => value switch
@@ -162,7 +167,7 @@ internal sealed class PickleReader
                     Push(memo.TryGetValue(ins.Integer, out var remembered) ? remembered : throw Malformed(ins, $"memo entry {ins.Integer} was never stored"));
                     break;
                 case PickleOpcodes.Global:
-                    Push(Global(ins.Text!, ins.Name!, ins));
+                    Push(new PickleGlobal(ins.Text!, ins.Name!)); // by name only: the scan has refused every global outside the allow-list
                     break;
                 case PickleOpcodes.StackGlobal:
                     var name = Pop(ins);
@@ -172,7 +177,7 @@ internal sealed class PickleReader
                         throw new CheckpointDataException(CheckpointProblem.UnsafeContent, $"its pickle has a STACK_GLOBAL at offset {ins.Offset} whose module and name are not strings.");
                     }
 
-                    Push(Global(m, n, ins));
+                    Push(new PickleGlobal(m, n));
                     break;
                 case PickleOpcodes.Reduce:
                     var arguments = Pop(ins);
@@ -194,9 +199,7 @@ internal sealed class PickleReader
         }
     }
 
-    private static PickleGlobal Global(string module, string name, PickleInstruction ins) =>
-        PickleAllowList.IsAllowed(module, name) ? new PickleGlobal(module, name) : throw PickleAllowList.Refuse(module, name, PickleOpcodes.NameOf(ins.Opcode), ins.Offset);
-
+    /// <summary>Runs one of the three callables implemented here; any other global (a storage class) cannot be called.</summary>
     private object? Call(object? callable, object? arguments, PickleInstruction ins)
     {
         if (callable is not PickleGlobal global || !PickleAllowList.IsCallable(global.Module, global.Name))

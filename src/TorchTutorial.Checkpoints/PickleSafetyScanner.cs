@@ -8,7 +8,8 @@ namespace TorchTutorial.Checkpoints;
 /// <remarks>
 /// STACK_GLOBAL takes its module and name from the stack; it is accepted only when the two values it takes were pushed
 /// as string literals (or memo copies of them) by the instructions right before it, so the names checked here are the
-/// names it would use. <see cref="PickleReader"/> checks every global again when it runs.
+/// names it would use. This is the one place the allow-list is enforced: <see cref="PickleReader.Read"/> runs it over
+/// the whole pickle before it builds a single value, so no object from a refused file is ever made.
 /// </remarks>
 internal static class PickleSafetyScanner
 {

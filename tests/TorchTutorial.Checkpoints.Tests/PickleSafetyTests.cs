@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 using TorchTutorial.Checkpoints;
 using static TorchTutorial.Checkpoints.Tests.CheckpointTestSupport;
@@ -94,6 +95,31 @@ public sealed class PickleSafetyTests
         {
             Assert.That(error!.Problem, Is.EqualTo(CheckpointProblem.UnsafeContent));
             Assert.That(error.Message, Does.Contain("'os.system'"));
+        });
+    }
+
+    [TestCase("evil_posix_system.pt", "posix.system")]
+    [TestCase("evil_builtins_eval_protocol4.pt", "builtins.eval")]
+    public void TheReader_RefusesByNameBeforeBuildingAnything(string fixture, string global)
+    {
+        // These pickles rebuild two real tensors before the payload; the refusal must come before the first storage is read.
+        using var archive = ZipFile.OpenRead(Path.Combine(FixtureFolder, fixture));
+        using var stream = archive.Entries.Single(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)).Open();
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        int storagesRead = 0;
+
+        var error = Assert.Throws<CheckpointDataException>(() => PickleReader.Read(buffer.ToArray(), (dtype, key, count) =>
+        {
+            storagesRead++;
+            return new PickleStorage(dtype, key, new byte[count * dtype.Size]);
+        }));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Problem, Is.EqualTo(CheckpointProblem.UnsafeContent));
+            Assert.That(error.Message, Does.Contain($"'{global}'"));
+            Assert.That(storagesRead, Is.Zero, "no storage was loaded, so no tensor was built");
         });
     }
 
