@@ -30,7 +30,10 @@ public static class Checkpoint
     /// <param name="path">The file; its extension picks the format unless <paramref name="format"/> is given.</param>
     /// <param name="model">The model.</param>
     /// <param name="optimizer">The optimizer to save too, or null. Ignored for <see cref="CheckpointFormat.SafeTensors"/>
-    /// (the summary then says <see cref="CheckpointSummary.IncludesOptimizerState"/> = false).</param>
+    /// (the summary then says <see cref="CheckpointSummary.IncludesOptimizerState"/> = false). In a
+    /// <see cref="CheckpointFormat.PyTorch"/> file an optimizer that keeps no state (SGD without momentum) adds nothing:
+    /// the file is the bare state_dict and the summary says false; otherwise the file is
+    /// <c>{"model_state_dict": ..., "optimizer_state_dict": ...}</c>.</param>
     /// <param name="format">The format, when not the one the extension picks.</param>
     /// <returns>What was written.</returns>
     /// <exception cref="CheckpointException">The file could not be written (the previous file, if any, is unchanged), or the
@@ -48,6 +51,13 @@ public static class Checkpoint
             var tensors = ModelState.Capture(model);
             tensorCount = tensors.Count;
             var optimizerRecord = withOptimizer ? OptimizerStateTransfer.Capture(optimizer!) : null;
+            if (chosen == CheckpointFormat.PyTorch && optimizerRecord is { KeepsState: false })
+            {
+                // Nothing to resume: the bare state_dict, which model.load_state_dict(torch.load(f)) takes as it is.
+                optimizerRecord = null;
+                withOptimizer = false;
+            }
+
             bytes = chosen switch
             {
                 CheckpointFormat.PyTorch => PyTorchCheckpointFile.Write(Content(tensors, optimizerRecord)),

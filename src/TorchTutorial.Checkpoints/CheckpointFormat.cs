@@ -17,8 +17,9 @@ public enum CheckpointFormat
 
     /// <summary>
     /// PyTorch's <c>torch.save</c> zip format (PyTorch ≥ 1.6): a <c>state_dict</c> that
-    /// <c>model.load_state_dict(torch.load(f))</c> accepts, or, with an optimizer,
-    /// <c>{"model": model.state_dict(), "optimizer": optimizer.state_dict()}</c>. Carries optimizer state.
+    /// <c>model.load_state_dict(torch.load(f))</c> accepts, or, with an optimizer that keeps state, PyTorch's
+    /// general-checkpoint recipe <c>{"model_state_dict": model.state_dict(), "optimizer_state_dict": optimizer.state_dict()}</c>.
+    /// Carries optimizer state; files with <c>"model"</c>/<c>"optimizer"</c> keys (older versions of this library) load too.
     /// Extensions <c>.pt</c> and <c>.pth</c>.
     /// </summary>
     PyTorch,

@@ -32,6 +32,12 @@ internal sealed class OptimizerLayout
     /// <summary>PyTorch keeps <c>step</c> as a float32 0-d tensor for this optimizer (Adam, AdamW) rather than an int (RMSprop).</summary>
     public bool StepAsTensor { get; init; }
 
+    /// <summary>
+    /// False for a parameter group whose settings keep no per-parameter state at all (SGD without momentum), so a
+    /// checkpoint has nothing of the optimizer's to carry; true for every other optimizer and setting.
+    /// </summary>
+    public Func<OptimizerOptions, bool> KeepsState { get; init; } = _ => true;
+
     /// <summary>The hyperparameter with this PyTorch key, or null.</summary>
     public HyperParameterSpec? FindHyperParameter(string key) => HyperParameters.FirstOrDefault(h => h.Key == key);
 

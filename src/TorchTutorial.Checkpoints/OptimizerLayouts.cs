@@ -24,6 +24,7 @@ internal static class OptimizerLayouts
                 Boolean("maximize", o => ((SGD.Options)o).maximize, (o, v) => ((SGD.Options)o).maximize = v),
             ],
             TorchSharpOptionOrder = ["momentum", "dampening", "weight_decay", "nesterov", "maximize"],
+            KeepsState = o => ((SGD.Options)o).momentum is not (null or 0.0),
             State =
             [
                 new("momentum_buffer", StateKind.Tensor, TorchSharpEncoding.ConditionalTensor, _ => false,

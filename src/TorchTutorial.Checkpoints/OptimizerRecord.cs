@@ -23,6 +23,12 @@ internal sealed class OptimizerRecord
 
     /// <summary>The number of parameters the state covers, when the file says (TorchSharp's format gives only this total).</summary>
     public int? ParameterCount { get; init; }
+
+    /// <summary>
+    /// False when the optimizer keeps no state at all (SGD without momentum: no group keeps any and no parameter has
+    /// any), so there is nothing of it to resume; true otherwise, and for records read from files.
+    /// </summary>
+    public bool KeepsState { get; set; } = true;
 }
 
 /// <summary>One parameter group: its hyperparameters by PyTorch key and, when the file says, how many parameters it has.</summary>

@@ -58,6 +58,7 @@ internal static class OptimizerStateTransfer
             record.States[i] = entries;
         }
 
+        record.KeepsState = stateDict.Options.Any(layout.KeepsState) || record.States.Values.Any(entries => entries.Values.Any(value => value is not null));
         return record;
     }
 

@@ -11,11 +11,12 @@ namespace TorchTutorial.Checkpoints;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Layout: a model alone is written as its <c>state_dict</c> (an <c>OrderedDict</c> of tensors), so
-/// <c>model.load_state_dict(torch.load(f))</c> works; with an optimizer it is
-/// <c>{"model": model.state_dict(), "optimizer": optimizer.state_dict()}</c>, the usual resumable checkpoint, with
-/// the optimizer part in PyTorch's own layout (<c>state</c> by parameter index, <c>param_groups</c> with
-/// <c>params</c> indices), which <c>optimizer.load_state_dict</c> accepts.
+/// Layout: a model alone (or with an optimizer that keeps no state, such as SGD without momentum) is written as its
+/// <c>state_dict</c> (an <c>OrderedDict</c> of tensors), so <c>model.load_state_dict(torch.load(f))</c> works; with an
+/// optimizer's state it is PyTorch's general-checkpoint recipe
+/// <c>{"model_state_dict": model.state_dict(), "optimizer_state_dict": optimizer.state_dict()}</c>, with the
+/// optimizer part in PyTorch's own layout (<c>state</c> by parameter index, <c>param_groups</c> with <c>params</c>
+/// indices), which <c>optimizer.load_state_dict</c> accepts.
 /// </para>
 /// <para>
 /// Reading accepts a plain state_dict, or a dict with a state_dict under <c>model</c>, <c>model_state_dict</c> or
@@ -37,7 +38,13 @@ internal static class PyTorchCheckpointFile
 
     private const string Folder = "archive/";
 
-    /// <summary>Writes the content.</summary>
+    /// <summary>The key of the model's state_dict in a checkpoint with optimizer state (PyTorch's general-checkpoint recipe).</summary>
+    public const string ModelKey = "model_state_dict";
+
+    /// <summary>The key of the optimizer's state_dict in a checkpoint with optimizer state.</summary>
+    public const string OptimizerKey = "optimizer_state_dict";
+
+    /// <summary>Writes the content: a bare state_dict without <see cref="CheckpointContent.Optimizer"/>, else the recipe's dict.</summary>
     public static byte[] Write(CheckpointContent content)
     {
         var model = new PickleDict(ordered: true);
@@ -54,8 +61,8 @@ internal static class PyTorchCheckpointFile
         else
         {
             var root = new PickleDict(ordered: false);
-            root.Set("model", model);
-            root.Set("optimizer", OptimizerStateDict(content.Optimizer));
+            root.Set(ModelKey, model);
+            root.Set(OptimizerKey, OptimizerStateDict(content.Optimizer));
             pickle.Value(root);
         }
 
@@ -229,16 +236,16 @@ internal static class PyTorchCheckpointFile
         }
         else
         {
-            model = new[] { "model", "model_state_dict", "state_dict" }.Select(k => dict.TryGetValue(k, out var v) ? v as PickleDict : null).FirstOrDefault(d => d is not null);
+            model = new[] { ModelKey, "model", "state_dict" }.Select(k => dict.TryGetValue(k, out var v) ? v as PickleDict : null).FirstOrDefault(d => d is not null);
             if (model is null)
             {
                 var keys = string.Join(", ", dict.Items.Take(8).Select(i => $"'{i.Key}': {PickleReader.TypeName(i.Value)}"));
                 throw new CheckpointDataException(
                     CheckpointProblem.NotACheckpoint,
-                    $"it holds a dict ({keys}) that is neither a state_dict of tensors nor a checkpoint with a 'model' state_dict.");
+                    $"it holds a dict ({keys}) that is neither a state_dict of tensors nor a checkpoint with a 'model_state_dict' (or 'model') state_dict.");
             }
 
-            _ = dict.TryGetValue("optimizer", out optimizer) || dict.TryGetValue("optimizer_state_dict", out optimizer);
+            _ = dict.TryGetValue(OptimizerKey, out optimizer) || dict.TryGetValue("optimizer", out optimizer);
         }
 
         var content = new CheckpointContent();

@@ -2,7 +2,9 @@
 
 Run with Debian's own interpreter and python3-torch (PyTorch 1.13):
 
-    /usr/bin/python3 tests/TorchTutorial.Checkpoints.Tests/Fixtures/make_pytorch_fixtures.py
+    LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas /usr/bin/python3 tests/TorchTutorial.Checkpoints.Tests/Fixtures/make_pytorch_fixtures.py
+
+(the reference BLAS wrote the committed files; OpenBLAS changes the last digits of the trained weights)
 
 It writes, next to this script:
   pytorch_twolayernet.pt           torch.save(model.state_dict()) of a trained tutorial TwoLayerNet(10, 6, 3)
@@ -12,6 +14,8 @@ It writes, next to this script:
   pytorch_sequential.pt            torch.save(model.state_dict()) of Sequential(Linear(10, 6), ReLU(), Linear(6, 3)) (names 0.weight, ...)
   pytorch_resume_sgd.pt            {"model": ..., "optimizer": ...} after 5 SGD(momentum=0.9) steps
   pytorch_resume_adam.pt           {"model": ..., "optimizer": ...} after 5 Adam steps
+  pytorch_resume_adam_recipe.pt    the same Adam checkpoint in the general-checkpoint recipe's layout:
+                                   {"epoch", "model_state_dict", "optimizer_state_dict", "loss"}
   evil_posix_system.pt             a state_dict whose pickle calls os.system (GLOBAL posix.system) when torch.load-ed unsafely
   evil_builtins_eval_protocol4.pt  the same with builtins.eval, pickle protocol 4 (STACK_GLOBAL)
   pytorch_fixtures.json            inputs, the models' predictions, training data and the losses of 5 more steps after each resume checkpoint
@@ -115,9 +119,13 @@ def main():
         torch.manual_seed(9)
         resumed = TwoLayerNet(D_IN, H, D_OUT)
         optimizer = make(resumed.parameters())
-        train(resumed, optimizer, x_train, y_train, 5)
+        losses = train(resumed, optimizer, x_train, y_train, 5)
         torch.save({'model': resumed.state_dict(), 'optimizer': optimizer.state_dict()},
                    os.path.join(HERE, 'pytorch_resume_%s.pt' % name))
+        if name == 'adam':
+            # PyTorch's "Saving and loading a general checkpoint" recipe.
+            torch.save({'epoch': 5, 'model_state_dict': resumed.state_dict(), 'optimizer_state_dict': optimizer.state_dict(),
+                        'loss': losses[-1]}, os.path.join(HERE, 'pytorch_resume_adam_recipe.pt'))
         fixtures['resume_%s_losses' % name] = train(resumed, optimizer, x_train, y_train, 5)
 
     # Malicious pickles: torch.load(f) without weights_only would run these calls.

@@ -6,8 +6,12 @@ CI has no Python, so it only checks the C# side (PyTorchInteropTests); run this 
 (the explicit test PyTorchInteropTests.RegenerateCSharpFixtures). It checks:
   csharp_twolayernet.pt           torch.load(f, weights_only=True) -> TwoLayerNet.load_state_dict -> the C# predictions
   csharp_twolayernet.safetensors  read with json + torch.frombuffer (no safetensors package) -> the same predictions
-  csharp_resume_{sgd,adam}.pt     torch.load -> {"model", "optimizer"} -> model and torch.optim.SGD/Adam .load_state_dict, 5 more
-                                  steps -> the losses the C# run had for those 5 steps
+  csharp_resume_{sgd,adam}.pt     torch.load -> the general-checkpoint recipe {"model_state_dict", "optimizer_state_dict"} ->
+                                  model and torch.optim.SGD(momentum)/Adam .load_state_dict, 5 more steps -> the losses the C#
+                                  run had for those 5 steps
+  csharp_resume_plain_sgd.pt      SGD without momentum keeps no state, so the file is the bare state_dict:
+                                  model.load_state_dict(torch.load(f)), a fresh SGD(lr=1e-2), 5 more steps -> the C# losses
+  csharp_v1_resume_adam.pt        the {"model", "optimizer"} layout older versions wrote: still resumes in PyTorch
 Exits non-zero on any mismatch.
 """
 import json
@@ -77,14 +81,28 @@ def main():
     x_train = torch.tensor(fixtures['x_train'])
     y_train = torch.tensor(fixtures['y_train'])
     loss_fn = torch.nn.MSELoss(reduction='sum')
-    for name, make in [('sgd', lambda p: torch.optim.SGD(p, lr=0.5)), ('adam', lambda p: torch.optim.Adam(p, lr=0.5))]:
-        # Not weights_only: PyTorch 1.13's weights-only unpickler lacks BINFLOAT, which every optimizer state_dict
-        # needs (PyTorch's own pytorch_resume_*.pt fail it the same way); PyTorch >= 2 accepts these with weights_only=True.
-        checkpoint = torch.load(os.path.join(HERE, 'csharp_resume_%s.pt' % name))
+    # (file, layout, optimizer, losses): the recipe keys, the bare state_dict, and the old {"model", "optimizer"} keys.
+    resumes = [('csharp_resume_sgd.pt', 'recipe', lambda p: torch.optim.SGD(p, lr=0.5, momentum=0.1), 'resume_sgd_losses'),
+               ('csharp_resume_adam.pt', 'recipe', lambda p: torch.optim.Adam(p, lr=0.5), 'resume_adam_losses'),
+               ('csharp_resume_plain_sgd.pt', 'bare', lambda p: torch.optim.SGD(p, lr=1e-2), 'resume_plain_sgd_losses'),
+               ('csharp_v1_resume_adam.pt', 'v1', lambda p: torch.optim.Adam(p, lr=0.5), 'resume_adam_losses')]
+    for name, layout, make, losses_key in resumes:
+        # Not weights_only for files with optimizer state: PyTorch 1.13's weights-only unpickler lacks BINFLOAT, which every
+        # optimizer state_dict needs (PyTorch's own pytorch_resume_*.pt fail it the same way); PyTorch >= 2 accepts them.
+        checkpoint = torch.load(os.path.join(HERE, name), weights_only=(layout == 'bare'))
         model = TwoLayerNet(d_in, h, d_out)
-        model.load_state_dict(checkpoint['model'])
         optimizer = make(model.parameters())
-        optimizer.load_state_dict(checkpoint['optimizer'])
+        if layout == 'bare':
+            model.load_state_dict(checkpoint)
+        elif layout == 'recipe':
+            if sorted(checkpoint) != ['model_state_dict', 'optimizer_state_dict']:
+                failures.append('%s has keys %s' % (name, sorted(checkpoint)))
+                continue
+            model.load_state_dict(checkpoint['model_state_dict'])
+            optimizer.load_state_dict(checkpoint['optimizer_state_dict'])
+        else:
+            model.load_state_dict(checkpoint['model'])
+            optimizer.load_state_dict(checkpoint['optimizer'])
         losses = []
         for _ in range(5):
             loss = loss_fn(model(x_train), y_train)
@@ -92,11 +110,11 @@ def main():
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-        expected_losses = fixtures['resume_%s_losses' % name]
+        expected_losses = fixtures[losses_key]
         worst = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(losses, expected_losses))
-        print('%-32s resumed 5 steps in PyTorch, max relative loss difference %.3g' % ('csharp_resume_%s.pt' % name, worst))
+        print('%-32s %-6s layout, resumed 5 steps in PyTorch, max relative loss difference %.3g' % (name, layout, worst))
         if worst > LOSS_TOLERANCE:
-            failures.append('csharp_resume_%s.pt' % name)
+            failures.append(name)
 
     if failures:
         print('MISMATCH:', ', '.join(failures))
