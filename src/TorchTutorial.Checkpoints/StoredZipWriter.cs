@@ -9,6 +9,13 @@ namespace TorchTutorial.Checkpoints;
 /// no zip64 (archives up to 4 GiB). The archive comment, which zip readers (PyTorch's included) ignore, holds
 /// <c>TorchTutorial-SHA256:</c> and the SHA-256 of every byte before those 64 hex digits, so any damage to the file shows.
 /// </summary>
+/// <remarks>
+/// Hand-written rather than <see cref="System.IO.Compression.ZipArchive"/> for one reason: the alignment. PyTorch's
+/// writer pads every record so its data starts on a 64-byte boundary, which <c>torch.load(f, mmap=True)</c> relies on to
+/// map tensors straight from the file; <c>ZipArchive</c> has no way to pad a local header, and with
+/// <c>CompressionLevel.NoCompression</c> it puts the same records at unaligned offsets. ZipAlignmentTests shows both.
+/// Reading uses <c>ZipArchive</c>.
+/// </remarks>
 internal sealed class StoredZipWriter
 {
     private const int Alignment = 64;
