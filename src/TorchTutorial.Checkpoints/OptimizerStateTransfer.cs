@@ -1,0 +1,324 @@
+using System.Buffers.Binary;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace TorchTutorial.Checkpoints;
+
+/// <summary>
+/// Moves optimizer state between a TorchSharp optimizer and an <see cref="OptimizerRecord"/>: reads it out, checks a
+/// record against an optimizer without changing anything, and only then writes it in.
+/// </summary>
+internal static class OptimizerStateTransfer
+{
+    /// <summary>The learning rate's key.</summary>
+    public const string LearningRateKey = "lr";
+
+    /// <summary>The key LR schedulers keep the initial learning rate under.</summary>
+    public const string InitialLearningRateKey = "initial_lr";
+
+    /// <summary>The layout for the optimizer, or an <see cref="CheckpointProblem.Unsupported"/> error.</summary>
+    public static OptimizerLayout LayoutOf(optim.Optimizer optimizer) =>
+        OptimizerLayouts.Find(optimizer) ?? throw new CheckpointDataException(
+            CheckpointProblem.Unsupported,
+            $"the state of a {optimizer.GetType().Name} optimizer cannot be checkpointed; supported optimizers: {OptimizerLayouts.SupportedNames}.");
+
+    /// <summary>The optimizer's hyperparameters and per-parameter state.</summary>
+    public static OptimizerRecord Capture(optim.Optimizer optimizer)
+    {
+        var layout = LayoutOf(optimizer);
+        var helper = (OptimizerHelper)optimizer;
+        var groups = Groups(helper);
+        var stateDict = helper.state_dict();
+        var record = new OptimizerRecord { Kind = layout.Name, ParameterCount = stateDict.State.Count };
+        for (int g = 0; g < groups.Count; g++)
+        {
+            var options = stateDict.Options[g];
+            var group = new OptimizerGroupRecord { ParameterCount = groups[g].Parameters.Count() };
+            group.HyperParameters[LearningRateKey] = options.LearningRate ?? throw new InvalidOperationException("The optimizer's learning rate is not set.");
+            foreach (var spec in layout.HyperParameters)
+            {
+                group.HyperParameters[spec.Key] = spec.Get(options);
+            }
+
+            group.HyperParameters[InitialLearningRateKey] = options.InitialLearningRate;
+            record.Groups.Add(group);
+        }
+
+        for (int i = 0; i < stateDict.State.Count; i++)
+        {
+            var entries = new Dictionary<string, object?>();
+            foreach (var spec in layout.State)
+            {
+                entries[spec.Key] = spec.Kind == StateKind.Step
+                    ? spec.Get(stateDict.State[i])
+                    : spec.Get(stateDict.State[i]) is Tensor t ? TensorRecord.FromTensor(t, $"optimizer state '{spec.Key}' of parameter {i}") : null;
+            }
+
+            record.States[i] = entries;
+        }
+
+        record.KeepsState = stateDict.Options.Any(layout.KeepsState) || record.States.Values.Any(entries => entries.Values.Any(value => value is not null));
+        return record;
+    }
+
+    /// <summary>Checks that <paramref name="record"/> fits <paramref name="optimizer"/>, changing nothing.</summary>
+    /// <exception cref="CheckpointDataException">Another optimizer class, other groups, other shapes, or malformed values.</exception>
+    public static void Validate(OptimizerRecord record, optim.Optimizer optimizer)
+    {
+        var layout = LayoutOf(optimizer);
+        if (record.Kind is not null && record.Kind != layout.Name)
+        {
+            throw Mismatch($"it holds {record.Kind} optimizer state, but the optimizer is {layout.Name}.");
+        }
+
+        var groups = Groups((OptimizerHelper)optimizer);
+        var parameters = groups.SelectMany(g => g.Parameters).ToList();
+        if (record.Groups.Count != groups.Count)
+        {
+            throw Mismatch($"its optimizer state has {record.Groups.Count} parameter group(s), but the optimizer has {groups.Count}.");
+        }
+
+        if (record.ParameterCount is int total && total != parameters.Count)
+        {
+            throw Mismatch($"its optimizer state covers {total} parameters, but the optimizer has {parameters.Count}.");
+        }
+
+        for (int g = 0; g < groups.Count; g++)
+        {
+            var group = record.Groups[g];
+            int count = groups[g].Parameters.Count();
+            if (group.ParameterCount is int n && n != count)
+            {
+                throw Mismatch($"parameter group {g} has {n} parameters in the file, but {count} in the optimizer.");
+            }
+
+            RequireNumber(group, g, LearningRateKey, layout, required: true);
+            RequireNumber(group, g, InitialLearningRateKey, layout, required: false);
+            foreach (var spec in layout.HyperParameters)
+            {
+                if (!group.HyperParameters.TryGetValue(spec.Key, out var value))
+                {
+                    throw Mismatch($"parameter group {g} has no '{spec.Key}': the file's optimizer state is not for {layout.PyTorchName}.");
+                }
+
+                bool ok = spec.Kind switch
+                {
+                    HyperParameterKind.Number => AsDouble(value) is double d && double.IsFinite(d),
+                    HyperParameterKind.Boolean => value is bool,
+                    _ => value is double[] { Length: 2 } pair && pair.All(double.IsFinite),
+                };
+                if (!ok)
+                {
+                    throw Mismatch($"'{spec.Key}' in parameter group {g} should be {Describe(spec.Kind)} but is {DescribeValue(value)}.");
+                }
+            }
+        }
+
+        foreach (var (index, entries) in record.States)
+        {
+            if (index < 0 || index >= parameters.Count)
+            {
+                throw Mismatch($"it holds optimizer state for parameter {index}, but the optimizer has {parameters.Count} parameters.");
+            }
+
+            var parameter = parameters[index];
+            foreach (var (key, value) in entries)
+            {
+                var spec = layout.FindState(key)
+                    ?? throw Mismatch($"parameter {index} has optimizer state '{key}', which {layout.Name} does not keep: the file's optimizer state is not for {layout.PyTorchName}.");
+                if (spec.Kind == StateKind.Step)
+                {
+                    if (AsStep(value) is null)
+                    {
+                        throw Mismatch($"'step' of parameter {index} should be a non-negative whole number but is {DescribeValue(value)}.");
+                    }
+                }
+                else if (value is TensorRecord tensor)
+                {
+                    if (tensor.DType.ScalarType != parameter.dtype || !tensor.Shape.SequenceEqual(parameter.shape))
+                    {
+                        throw Mismatch(
+                            $"optimizer state '{key}' of parameter {index} is {tensor.DType} {tensor.ShapeText}, " +
+                            $"but the parameter is {TensorDType.FromScalarType(parameter.dtype)?.Name ?? parameter.dtype.ToString()} {TensorRecord.FormatShape(parameter.shape)}.");
+                    }
+                }
+                else if (value is not null)
+                {
+                    throw Mismatch($"optimizer state '{key}' of parameter {index} should be a tensor but is {DescribeValue(value)}.");
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes a validated record into the optimizer.</summary>
+    public static void Apply(OptimizerRecord record, optim.Optimizer optimizer)
+    {
+        var layout = LayoutOf(optimizer);
+        var helper = (OptimizerHelper)optimizer;
+        var parameters = Groups(helper).SelectMany(g => g.Parameters.Select(p => (Parameter: p, Options: g.Options))).ToList();
+        var stateDict = helper.state_dict();
+        for (int g = 0; g < record.Groups.Count; g++)
+        {
+            var values = record.Groups[g].HyperParameters;
+            var options = stateDict.Options[g];
+            double lr = AsDouble(values[LearningRateKey])!.Value;
+            options.LearningRate = lr;
+            options.InitialLearningRate = values.TryGetValue(InitialLearningRateKey, out var initial) && AsDouble(initial) is double d ? d : lr;
+            foreach (var spec in layout.HyperParameters)
+            {
+                var value = values[spec.Key];
+                spec.Set(options, spec.Kind == HyperParameterKind.Number ? AsDouble(value)!.Value : value!);
+            }
+        }
+
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var (parameter, options) = parameters[i];
+            var state = stateDict.State[i];
+            var entries = record.States.GetValueOrDefault(i) ?? [];
+            foreach (var spec in layout.State)
+            {
+                var value = entries.GetValueOrDefault(spec.Key);
+                if (spec.Kind == StateKind.Step)
+                {
+                    spec.Set(state, AsStep(value) ?? 0L);
+                }
+                else
+                {
+                    SetTensor(spec, state, parameter, value as TensorRecord, spec.ZerosWhenAbsent(options));
+                }
+            }
+        }
+    }
+
+    /// <summary>A number as a double: Python ints and floats, or a one-element numeric tensor.</summary>
+    public static double? AsDouble(object? value) => value switch
+    {
+        double d => d,
+        long l => l,
+        _ => null,
+    };
+
+    private static long? AsStep(object? value)
+    {
+        double? number = value switch
+        {
+            long l => l,
+            double d => d,
+            TensorRecord t => ScalarOf(t),
+            _ => null,
+        };
+        return number is double n && n >= 0 && n <= (1L << 53) && Math.Floor(n) == n ? (long)n : null;
+    }
+
+    private static double? ScalarOf(TensorRecord tensor)
+    {
+        if (tensor.Data.Length != tensor.DType.Size)
+        {
+            return null;
+        }
+
+        var bytes = tensor.Data.AsSpan();
+        return tensor.DType.ScalarType switch
+        {
+            ScalarType.Float32 => BinaryPrimitives.ReadSingleLittleEndian(bytes),
+            ScalarType.Float64 => BinaryPrimitives.ReadDoubleLittleEndian(bytes),
+            ScalarType.Int64 => BinaryPrimitives.ReadInt64LittleEndian(bytes),
+            ScalarType.Int32 => BinaryPrimitives.ReadInt32LittleEndian(bytes),
+            _ => null,
+        };
+    }
+
+    private static void SetTensor(StateSpec spec, OptimizerState state, Parameter parameter, TensorRecord? record, bool zerosWhenAbsent)
+    {
+        var current = spec.Get(state) as Tensor;
+        if (record is null && !zerosWhenAbsent)
+        {
+            spec.Set(state, null);
+            current?.Dispose();
+            return;
+        }
+
+        bool reusable = current is not null && !current.IsInvalid && current.dtype == parameter.dtype && current.shape.SequenceEqual(parameter.shape)
+            && current.device_type == parameter.device_type && current.device_index == parameter.device_index;
+        if (reusable)
+        {
+            using var noGrad = no_grad();
+            if (record is null)
+            {
+                current!.zero_();
+            }
+            else
+            {
+                using var source = record.ToTensor();
+                current!.copy_(source);
+            }
+
+            return;
+        }
+
+        Tensor fresh;
+        if (record is null)
+        {
+            fresh = zeros_like(parameter);
+        }
+        else
+        {
+            fresh = record.ToTensor();
+            if (parameter.device_type != DeviceType.CPU)
+            {
+                var moved = fresh.to(parameter.device);
+                if (!ReferenceEquals(moved, fresh))
+                {
+                    fresh.Dispose();
+                }
+
+                fresh = moved;
+            }
+        }
+
+        spec.Set(state, fresh.DetachFromDisposeScope());
+        current?.Dispose();
+    }
+
+    private static List<ParamGroup> Groups(OptimizerHelper optimizer) => optimizer.ParamGroups.Cast<ParamGroup>().ToList();
+
+    private static void RequireNumber(OptimizerGroupRecord group, int index, string key, OptimizerLayout layout, bool required)
+    {
+        if (!group.HyperParameters.TryGetValue(key, out var value))
+        {
+            if (required)
+            {
+                throw Mismatch($"parameter group {index} has no '{key}': the file's optimizer state is not for {layout.PyTorchName}.");
+            }
+
+            return;
+        }
+
+        if (AsDouble(value) is not double d || !double.IsFinite(d) || d < 0)
+        {
+            throw Mismatch($"'{key}' in parameter group {index} should be a non-negative number but is {DescribeValue(value)}.");
+        }
+    }
+
+    private static string Describe(HyperParameterKind kind) => kind switch
+    {
+        HyperParameterKind.Number => "a finite number",
+        HyperParameterKind.Boolean => "a bool",
+        _ => "a pair of finite numbers",
+    };
+
+    private static string DescribeValue(object? value) => value switch
+    {
+        null => "None",
+        bool b => b ? "True" : "False",
+        double or long => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!,
+        double[] pair => $"({string.Join(", ", pair)})",
+        TensorRecord t => $"a {t.DType} tensor {t.ShapeText}",
+        OpaqueValue o => $"a {o.TypeName}",
+        _ => value.GetType().Name,
+    };
+
+    private static CheckpointDataException Mismatch(string message) => new(CheckpointProblem.OptimizerMismatch, message);
+}
