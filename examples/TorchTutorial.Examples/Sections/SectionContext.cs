@@ -122,7 +122,10 @@ public sealed class SectionContext
         {
             var summary = Checkpoint.Save(path, model, optimizer);
             checkpointNotes.Add($"saved {summary.TensorCount} tensors to {path} ({summary.Format})" +
-                (optimizer is null ? string.Empty : summary.IncludesOptimizerState ? " with the optimizer's state" : " without the optimizer's state (the format holds weights only)"));
+                (optimizer is null ? string.Empty
+                    : summary.IncludesOptimizerState ? " with the optimizer's state"
+                    : summary.Format == CheckpointFormat.SafeTensors ? " without the optimizer's state (the format holds weights only)"
+                    : " without the optimizer's state (it keeps none: the file is the bare state_dict)"));
         }
         catch (CheckpointException ex)
         {

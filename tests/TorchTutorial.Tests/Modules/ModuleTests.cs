@@ -27,7 +27,7 @@ public sealed class ModuleTests
         using var scope = NewDisposeScope();
         manual_seed(3);
         using var model = new TwoLayerNet(6, 5, 2);
-        using var reference = TestModels.TwoLayerSequential(6, 5, 2);
+        using var reference = nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Linear(5, 2));
         reference.load_state_dict(new Dictionary<string, Tensor>
         {
             ["0.weight"] = model.get_parameter("linear1.weight")!,

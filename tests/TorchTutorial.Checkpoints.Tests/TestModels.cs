@@ -1,7 +1,7 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace TorchTutorial.Tests;
+namespace TorchTutorial.Checkpoints.Tests;
 
 /// <summary>The models the tutorial's scripts build inline with <c>nn.Sequential</c>, for tests that need one outside a section.</summary>
 internal static class TestModels
