@@ -9,7 +9,8 @@ internal static class ProcessRunner
     public sealed record Outcome(int ExitCode, string Stdout, string Stderr);
 
     /// <summary>Runs <paramref name="fileName"/> with <paramref name="arguments"/>, failing after <paramref name="timeout"/>.</summary>
-    public static Outcome Run(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null)
+    public static Outcome Run(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null,
+        params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -26,6 +27,11 @@ internal static class ProcessRunner
 
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -42,4 +48,8 @@ internal static class ProcessRunner
     /// <summary>Runs the examples program (the same build the tests reference) with <paramref name="arguments"/>.</summary>
     public static Outcome RunExamples(params string[] arguments) =>
         Run("dotnet", [RepositoryPaths.ExamplesDll, .. arguments], TimeSpan.FromMinutes(3));
+
+    /// <summary>Runs the examples program with <paramref name="arguments"/> and extra environment variables.</summary>
+    public static Outcome RunExamples(string[] arguments, params (string Name, string Value)[] environment) =>
+        Run("dotnet", [RepositoryPaths.ExamplesDll, .. arguments], TimeSpan.FromMinutes(3), null, environment);
 }

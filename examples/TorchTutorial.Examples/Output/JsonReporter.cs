@@ -48,6 +48,7 @@ public sealed class JsonReporter(TextWriter stdout) : IRunReporter
                 logEvery = options?.LogEvery,
                 dtype = settings.DType == TorchSharp.torch.ScalarType.Float64 ? "float64" : "float32",
             },
+            libtorchThreads = TorchSharp.torch.get_num_threads(),   // what libtorch really uses after --threads
             stepsCompleted = training?.StepsCompleted ?? 0,
             cancelled = training?.Cancelled ?? cancelled,
             losses = training is null || options is null

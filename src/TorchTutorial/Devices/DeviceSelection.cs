@@ -18,14 +18,17 @@ public static class DeviceSelection
     /// <exception cref="DeviceUnavailableException">The device is well-formed but cannot be used here.</exception>
     public static torch.Device Select(string specification) => Select(Parse(specification));
 
-    /// <summary>Returns the device for <paramref name="specification"/> given an explicit CUDA status.</summary>
+    /// <summary>Decides the device for <paramref name="specification"/> given an explicit CUDA status, without touching libtorch.</summary>
     /// <param name="specification"><c>cpu</c>, <c>cuda</c> (device 0), <c>cuda:N</c> or <c>auto</c>.</param>
     /// <param name="cuda">What CUDA offers; <see cref="CudaStatus.Query"/> for this process.</param>
     /// <exception cref="ArgumentException">The text is not a device name.</exception>
     /// <exception cref="DeviceUnavailableException">The device is well-formed but cannot be used here.</exception>
     public static torch.Device Select(string specification, CudaStatus cuda) => Select(Parse(specification), cuda);
 
-    /// <summary>Returns the device for an already parsed <paramref name="request"/> given an explicit CUDA status.</summary>
+    /// <summary>
+    /// Decides the device for an already parsed <paramref name="request"/> given an explicit CUDA status; it does not touch
+    /// libtorch (<see cref="Select(DeviceRequest)"/> also initialises CUDA when it picks a CUDA device).
+    /// </summary>
     /// <param name="request">What <see cref="Parse"/> made of the user's text.</param>
     /// <param name="cuda">What CUDA offers; <see cref="CudaStatus.Query"/> for this process.</param>
     /// <exception cref="DeviceUnavailableException">The device cannot be used here.</exception>
@@ -64,14 +67,26 @@ public static class DeviceSelection
                 (cuda.DeviceCount > 1 ? $" to cuda:{cuda.DeviceCount - 1}" : string.Empty) + ").");
         }
 
-        torch.InitializeDeviceType(DeviceType.CUDA);
         return new torch.Device(DeviceType.CUDA, ordinal);
     }
 
-    /// <summary>Returns the device for an already parsed <paramref name="request"/> in this process.</summary>
+    /// <summary>Returns the device for an already parsed <paramref name="request"/> in this process, CUDA initialised when chosen.</summary>
     /// <exception cref="DeviceUnavailableException">The device cannot be used here.</exception>
-    public static torch.Device Select(DeviceRequest request) =>
-        request.Type == DeviceType.CPU ? torch.CPU : Select(request, CudaStatus.Query());
+    public static torch.Device Select(DeviceRequest request)
+    {
+        if (request.Type == DeviceType.CPU)
+        {
+            return torch.CPU;
+        }
+
+        var device = Select(request, CudaStatus.Query());
+        if (device.type == DeviceType.CUDA)
+        {
+            torch.InitializeDeviceType(DeviceType.CUDA);
+        }
+
+        return device;
+    }
 
     /// <summary>
     /// Checks the syntax of a device name without touching libtorch, once; <see cref="Select(DeviceRequest, CudaStatus)"/>

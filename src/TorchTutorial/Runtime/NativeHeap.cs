@@ -21,7 +21,7 @@ internal static class NativeHeap
     /// <summary>Applies the setting once per process; does nothing off Linux/glibc, when opted out, or when it fails.</summary>
     public static void KeepFreedBlocksForReuse()
     {
-        if (Interlocked.Exchange(ref attempted, 1) != 0 || !OperatingSystem.IsLinux() || !Wanted())
+        if (Interlocked.Exchange(ref attempted, 1) != 0 || !OperatingSystem.IsLinux() || !Wanted(Environment.GetEnvironmentVariable))
         {
             return;
         }
@@ -39,9 +39,13 @@ internal static class NativeHeap
         }
     }
 
-    private static bool Wanted()
+    /// <summary>
+    /// False when <c>TORCHTUTORIAL_MALLOC_TUNING</c> is 0, off or false, or when the user set glibc's own malloc variables.
+    /// </summary>
+    /// <param name="variable">Reads an environment variable (<see cref="Environment.GetEnvironmentVariable(string)"/>).</param>
+    internal static bool Wanted(Func<string, string?> variable)
     {
-        string? setting = Environment.GetEnvironmentVariable("TORCHTUTORIAL_MALLOC_TUNING");
+        string? setting = variable("TORCHTUTORIAL_MALLOC_TUNING");
         if (setting is "0" || string.Equals(setting, "off", StringComparison.OrdinalIgnoreCase) || string.Equals(setting, "false", StringComparison.OrdinalIgnoreCase))
         {
             return false;
@@ -50,12 +54,12 @@ internal static class NativeHeap
         // The user already chose: respect glibc's own environment settings.
         foreach (var name in new[] { "MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_MMAP_MAX_" })
         {
-            if (Environment.GetEnvironmentVariable(name) is not null)
+            if (variable(name) is not null)
             {
                 return false;
             }
         }
 
-        return Environment.GetEnvironmentVariable("GLIBC_TUNABLES")?.Contains("glibc.malloc.", StringComparison.Ordinal) != true;
+        return variable("GLIBC_TUNABLES")?.Contains("glibc.malloc.", StringComparison.Ordinal) != true;
     }
 }

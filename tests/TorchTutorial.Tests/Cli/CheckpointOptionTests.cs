@@ -42,7 +42,7 @@ public sealed class CheckpointOptionTests
         Assert.Multiple(() =>
         {
             Assert.That(resumed.Stdout, Does.Contain("no optimizer state"));
-            Assert.That(FirstLossInText(resumed.Stdout), Is.EqualTo(uninterrupted[30]).Within(5).Percent.And.Not.EqualTo(uninterrupted[0]));
+            Assert.That(FirstLossInText(resumed.Stdout), Is.EqualTo(uninterrupted[30]), "step 30's weights, restored bit for bit");
         });
     }
 

@@ -82,6 +82,23 @@ public sealed class DeviceSelectionTests
         Assert.That(error!.Message, Does.Contain("index 2 is out of range").And.Contain("2 CUDA device(s)").And.Contain("cuda:0 to cuda:1"));
     }
 
+    [TestCase("auto", 0)]
+    [TestCase("cuda", 0)]
+    [TestCase("cuda:0", 0)]
+    [TestCase("cuda:1", 1)]
+    public void Select_WithCudaAvailable_PicksThatCudaDevice(string text, int index)
+    {
+        var device = DeviceSelection.Select(text, CudaBuildWithTwoGpus);
+
+        Assert.That((device.type, device.index), Is.EqualTo((DeviceType.CUDA, index)));
+    }
+
+    [Test]
+    public void Select_Cpu_StaysOnTheCpu_EvenWithCudaAvailable()
+    {
+        Assert.That(DeviceSelection.Select("cpu", CudaBuildWithTwoGpus).type, Is.EqualTo(DeviceType.CPU));
+    }
+
     [Test]
     public void CudaStatus_OfThisBuild_MatchesItsBackend()
     {
@@ -103,7 +120,7 @@ public sealed class DeviceSelectionTests
             Assert.Ignore($"No CUDA here (backend {status.Backend}, {status.DeviceCount} device(s)); build with -p:TorchBackend=cuda on a GPU machine to run this test.");
         }
 
-        var device = DeviceSelection.Select("cuda:0", status);
+        var device = DeviceSelection.Select(DeviceSelection.Parse("cuda:0"));
         var result = SectionContext.Run(RunSettings.Defaults(SectionCatalog.Get("autograd"), device)).Training!;
 
         Assert.That(result.FinalLoss, Is.LessThan(result.FirstLoss * 1e-4));
