@@ -1,4 +1,3 @@
-#nullable enable
 namespace TorchTutorial.Native
 {
     using System;
@@ -11,7 +10,6 @@ namespace TorchTutorial.Native
     /// their versions, version needs and definitions, and the relocations that refer to dynamic symbols.
     /// Every offset is validated; malformed input raises <see cref="ElfFormatException"/>, never an index error.
     /// </summary>
-    /// <remarks>Written against netstandard2.0 so MSBuild's RoslynCodeTaskFactory can compile it too.</remarks>
     public sealed class ElfImage
     {
         private const int HeaderSize = 64;

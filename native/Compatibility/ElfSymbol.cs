@@ -1,4 +1,3 @@
-#nullable enable
 namespace TorchTutorial.Native
 {
     /// <summary>One <c>.dynsym</c> entry with the version index <c>.gnu.version</c> assigns to it.</summary>

@@ -1,4 +1,3 @@
-#nullable enable
 namespace TorchTutorial.Native
 {
     using System;
@@ -17,7 +16,6 @@ namespace TorchTutorial.Native
     /// <c>GLIBCXX_3.4.30</c>/<c>3.4.31</c> (Debian 12, Ubuntu 22.04). A weak need is reported at most as a
     /// warning, so the patched library loads; on hosts that define the version the flag changes nothing.
     /// </para>
-    /// <para>Written against netstandard2.0 so MSBuild's RoslynCodeTaskFactory can compile it too.</para>
     /// </remarks>
     public static class GlibcxxWeakVersionPatcher
     {

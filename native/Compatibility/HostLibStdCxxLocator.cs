@@ -1,4 +1,3 @@
-#nullable enable
 namespace TorchTutorial.Native
 {
     using System;
@@ -9,7 +8,6 @@ namespace TorchTutorial.Native
     /// Finds the <c>libstdc++.so.6</c> the host's dynamic loader uses: the one mapped into the current process
     /// (the dotnet host and CoreCLR link against it), else the first one in the usual library directories.
     /// </summary>
-    /// <remarks>Written against netstandard2.0 so MSBuild's RoslynCodeTaskFactory can compile it too.</remarks>
     public static class HostLibStdCxxLocator
     {
         private const string DeletedSuffix = " (deleted)";

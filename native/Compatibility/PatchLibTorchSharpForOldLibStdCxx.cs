@@ -1,4 +1,3 @@
-#nullable enable
 namespace TorchTutorial.Native
 {
     using System;
@@ -15,8 +14,8 @@ namespace TorchTutorial.Native
     /// The input files (in the NuGet cache) are only read, never written.
     /// </summary>
     /// <remarks>
-    /// Used from <c>LibTorchSharpCompatibility.targets</c> through RoslynCodeTaskFactory, which compiles this file
-    /// together with the other <c>*.cs</c> files of <c>native/Compatibility</c> against netstandard2.0.
+    /// Compiled into <c>TorchTutorial.Compatibility.dll</c> (netstandard2.0) and declared by
+    /// <c>LibTorchSharpCompatibility.targets</c> with <c>UsingTask AssemblyFile</c>; see <c>native/README.md</c>.
     /// </remarks>
     public sealed class PatchLibTorchSharpForOldLibStdCxx : Microsoft.Build.Utilities.Task
     {

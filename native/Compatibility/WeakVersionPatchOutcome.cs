@@ -1,4 +1,3 @@
-#nullable enable
 namespace TorchTutorial.Native
 {
     /// <summary>What <see cref="GlibcxxWeakVersionPatcher.Patch"/> did.</summary>

@@ -1,4 +1,3 @@
-#nullable enable
 namespace TorchTutorial.Native
 {
     using System.Collections.Generic;

@@ -1,6 +1,6 @@
 using TorchTutorial.Native;
 
-namespace TorchTutorial.Tests.Native;
+namespace TorchTutorial.Compatibility.Tests;
 
 /// <summary>The real native files the compatibility tests work on, read once per test run.</summary>
 internal static class NativeTestFiles

@@ -1,6 +1,6 @@
 using TorchTutorial.Native;
 
-namespace TorchTutorial.Tests.Native;
+namespace TorchTutorial.Compatibility.Tests;
 
 /// <summary>
 /// <see cref="GlibcxxWeakVersionPatcher"/> and <see cref="ElfImage"/> on the real libLibTorchSharp.so from the

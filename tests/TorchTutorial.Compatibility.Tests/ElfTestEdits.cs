@@ -1,7 +1,7 @@
 using System.Text;
 using TorchTutorial.Native;
 
-namespace TorchTutorial.Tests.Native;
+namespace TorchTutorial.Compatibility.Tests;
 
 /// <summary>Byte-level edits the tests apply to copies of real ELF files.</summary>
 internal static class ElfTestEdits

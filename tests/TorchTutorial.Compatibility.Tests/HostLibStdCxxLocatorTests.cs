@@ -1,6 +1,6 @@
 using TorchTutorial.Native;
 
-namespace TorchTutorial.Tests.Native;
+namespace TorchTutorial.Compatibility.Tests;
 
 /// <summary><see cref="HostLibStdCxxLocator"/>: /proc/PID/maps parsing and the real lookup.</summary>
 [TestFixture]

@@ -2,7 +2,7 @@ using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using TorchTutorial.Native;
 
-namespace TorchTutorial.Tests.Native;
+namespace TorchTutorial.Compatibility.Tests;
 
 /// <summary>
 /// The MSBuild task end to end, with a fake build engine, on the real libLibTorchSharp.so in the NuGet cache.

@@ -1,7 +1,7 @@
 using System.Collections;
 using Microsoft.Build.Framework;
 
-namespace TorchTutorial.Tests.Native;
+namespace TorchTutorial.Compatibility.Tests;
 
 /// <summary>A minimal <see cref="IBuildEngine"/> that records what a task logs.</summary>
 internal sealed class FakeBuildEngine : IBuildEngine
