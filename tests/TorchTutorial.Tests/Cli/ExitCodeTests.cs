@@ -56,13 +56,14 @@ public sealed class ExitCodeTests
     [Test]
     public void ALibTorchSharpThatDoesNotLoad_IsExit4_NamingTheFile()
     {
-        // A copy of the program whose libLibTorchSharp.so is not a shared library at all.
+        // A copy of the program (hard links: the host resolves symbolic links back to the original folder) whose
+        // libLibTorchSharp.so is not a shared library at all.
         string folder = Directory.CreateTempSubdirectory("torchtutorial-broken-").FullName;
         try
         {
-            var copy = ProcessRunner.Run("cp", ["-as", AppContext.BaseDirectory.TrimEnd('/') + "/.", folder], TimeSpan.FromMinutes(1));
+            var copy = ProcessRunner.Run("cp", ["-al", AppContext.BaseDirectory.TrimEnd('/') + "/.", folder], TimeSpan.FromMinutes(1));
             Assert.That(copy.ExitCode, Is.EqualTo(0), copy.Stderr);
-            string library = Path.Combine(folder, "libLibTorchSharp.so");
+            string library = Path.Combine(folder, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
             File.Delete(library);
             File.WriteAllText(library, "not an ELF file");
 
@@ -86,7 +87,7 @@ public sealed class ExitCodeTests
     public void CtrlC_StopsAfterTheCurrentStep_PrintsTheSummary_AndExits130()
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { RepositoryPaths.ExamplesDll, "optim", "--steps", "1000000", .. Small })
+        foreach (var argument in (string[])[RepositoryPaths.ExamplesDll, "optim", "--steps", "1000000", .. Small])
         {
             start.ArgumentList.Add(argument);
         }
