@@ -18,10 +18,18 @@ public static class TorchRuntime
     /// The libtorch backend this library was built for (MSBuild property <c>TorchBackend</c>): <c>cpu</c>, <c>cuda</c>, or
     /// <c>external</c> (no libtorch in the build; the folder named by <see cref="ExternalLibtorch.EnvironmentVariable"/> is loaded).
     /// </summary>
-    public static string Backend { get; } = typeof(TorchRuntime).Assembly
+    public static string Backend { get; } = NormalizeBackend(typeof(TorchRuntime).Assembly
         .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
         .OfType<System.Reflection.AssemblyMetadataAttribute>()
-        .FirstOrDefault(a => a.Key == "TorchTutorial.TorchBackend")?.Value ?? "cpu";
+        .FirstOrDefault(a => a.Key == "TorchTutorial.TorchBackend")?.Value);
+
+    /// <summary>
+    /// The recorded backend in lower case: MSBuild compares <c>-p:TorchBackend=CUDA</c> case-insensitively when it picks
+    /// the package, but a command-line value cannot be rewritten by native/TorchBackend.props, so the metadata keeps the
+    /// user's spelling.
+    /// </summary>
+    internal static string NormalizeBackend(string? recorded) =>
+        string.IsNullOrWhiteSpace(recorded) ? "cpu" : recorded.Trim().ToLowerInvariant();
 
     /// <summary>The libtorch folder loaded in an <c>external</c> build; null otherwise or before <see cref="EnsureLoaded"/>.</summary>
     public static string? ExternalDirectory { get; private set; }

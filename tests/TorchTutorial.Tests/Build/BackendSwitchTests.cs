@@ -40,7 +40,7 @@ public sealed class BackendSwitchTests
     {
         // TorchRuntime.Backend reads this item: it is what makes CudaStatus ask libtorch instead of trusting the build.
         var outcome = ProcessRunner.Run("dotnet",
-            ["msbuild", LibraryProject, "-getItem:AssemblyMetadata", "-p:TorchBackend=External", "-nologo"],
+            ["msbuild", LibraryProject, "-getItem:AssemblyMetadata", "-p:TorchBackend=external", "-nologo"],
             TimeSpan.FromMinutes(2), RepositoryPaths.Root);
 
         Assert.That(outcome.ExitCode, Is.EqualTo(0), outcome.Stdout + outcome.Stderr);

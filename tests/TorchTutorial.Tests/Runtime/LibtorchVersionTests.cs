@@ -92,6 +92,7 @@ public sealed class LibtorchVersionTests
         string props = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "Directory.Packages.props"));
         string pinned = Regex.Match(props, "Include=\"libtorch-cpu\" Version=\"(?<v>[^\"]+)\"").Groups["v"].Value;
 
+        Assert.That(LibtorchVersion.CompiledAgainst, Does.StartWith(pinned), "TorchSharp's libtorchPackageVersion constant");
         Assert.That(LibtorchVersion.Expected, Is.EqualTo(LibtorchVersion.MajorMinor(pinned)));
     }
 }
