@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
     --libtorch=*) libtorch=${1#*=}; shift ;;
     --strict) strict=1; shift ;;
     --check) check_only=1; shift ;;
-    -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; break ;;
     *) break ;;
   esac
@@ -124,7 +124,8 @@ if command -v ldd >/dev/null 2>&1; then
   # "weak version ... not found" is harmless (the build's compatibility step marks GLIBCXX_3.4.32 weak); a plain one is fatal.
   missing_version=$(echo "$report" | grep -v 'weak version' | grep -m1 -o "version \`[^']*' not found (required by [^)]*)" || true)
   [ -z "$missing_version" ] || misfit "$missing_version"
-  undefined=$(echo "$report" | sed -n 's/^undefined symbol: \([^[:space:]]*\).*/\1/p')
+  # Only libLibTorchSharp's own: undefined symbols inside PyTorch's or CUDA's libraries are theirs to resolve lazily.
+  undefined=$(echo "$report" | grep 'libLibTorchSharp\.so)$' | sed -n 's/^undefined symbol: \([^[:space:]]*\).*/\1/p')
   if [ -n "$undefined" ]; then
     count=$(echo "$undefined" | wc -l)
     misfit "libLibTorchSharp.so needs $count symbol(s) this libtorch does not export, the first: $(demangle "$(echo "$undefined" | head -1)")"
