@@ -46,7 +46,7 @@ public static class DeviceSelection
         }
 
         int ordinal = Math.Max(request.Index, 0);
-        if (cuda.Backend != "cuda")
+        if (cuda.Backend == "cpu")
         {
             throw new DeviceUnavailableException(specification,
                 $"Device '{specification}' is not available: this is a CPU-only build (libtorch-cpu). " +

@@ -14,11 +14,28 @@ public static class TorchRuntime
     private static readonly object Gate = new();
     private static bool _loaded;
 
-    /// <summary>The libtorch backend this library was built for: <c>cpu</c> or <c>cuda</c> (MSBuild property <c>TorchBackend</c>).</summary>
-    public static string Backend { get; } = typeof(TorchRuntime).Assembly
+    /// <summary>
+    /// The libtorch backend this library was built for (MSBuild property <c>TorchBackend</c>): <c>cpu</c>, <c>cuda</c>, or
+    /// <c>external</c> (no libtorch in the build; the folder named by <see cref="ExternalLibtorch.EnvironmentVariable"/> is loaded).
+    /// </summary>
+    public static string Backend { get; } = NormalizeBackend(typeof(TorchRuntime).Assembly
         .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
         .OfType<System.Reflection.AssemblyMetadataAttribute>()
-        .FirstOrDefault(a => a.Key == "TorchTutorial.TorchBackend")?.Value ?? "cpu";
+        .FirstOrDefault(a => a.Key == "TorchTutorial.TorchBackend")?.Value);
+
+    /// <summary>
+    /// The recorded backend in lower case: MSBuild compares <c>-p:TorchBackend=CUDA</c> case-insensitively when it picks
+    /// the package, but a command-line value cannot be rewritten by native/TorchBackend.props, so the metadata keeps the
+    /// user's spelling.
+    /// </summary>
+    internal static string NormalizeBackend(string? recorded) =>
+        string.IsNullOrWhiteSpace(recorded) ? "cpu" : recorded.Trim().ToLowerInvariant();
+
+    /// <summary>The libtorch folder loaded in an <c>external</c> build; null otherwise or before <see cref="EnsureLoaded"/>.</summary>
+    public static string? ExternalDirectory { get; private set; }
+
+    /// <summary>The version read from <see cref="ExternalDirectory"/>; null when nothing there tells it.</summary>
+    public static LibtorchVersion? ExternalVersion { get; private set; }
 
     /// <summary>
     /// Loads <c>libLibTorchSharp</c> and libtorch and initialises TorchSharp's CPU backend.
@@ -36,6 +53,7 @@ public static class TorchRuntime
                 return;
             }
 
+            LoadExternalLibtorch();
             LoadNativeLibrary();
             try
             {
@@ -45,12 +63,63 @@ public static class TorchRuntime
             {
                 throw new TorchRuntimeException(
                     $"libLibTorchSharp loaded, but TorchSharp could not initialise libtorch: {FirstLine(ex)} " +
-                    "Check that the libtorch package matches TorchSharp 0.107.0 (libtorch-cpu 2.10.0, or libtorch-cuda-12.8 2.10.0.0).",
+                    (ExternalDirectory is null
+                        ? "Check that the libtorch package matches TorchSharp 0.107.0 (libtorch-cpu 2.10.0, or libtorch-cuda-12.8 2.10.0.0)."
+                        : $"Check that {ExternalDirectory} holds libtorch {LibtorchVersion.Expected} (found: {ExternalVersion?.Version ?? "unknown version"})."),
                     null, null, ex);
             }
 
             _loaded = true;
         }
+    }
+
+    /// <summary>In an <c>external</c> build, loads and checks the libtorch folder before TorchSharp touches it.</summary>
+    private static void LoadExternalLibtorch()
+    {
+        string? directory = ExternalLibtorch.ConfiguredDirectory;
+        if (directory is null && Backend == "external")
+        {
+            // Not left to the loader's search: it would take any libtorch on the system (Debian's python3-torch puts
+            // 1.13 in /usr/lib/x86_64-linux-gnu) and bind it lazily.
+            throw new TorchRuntimeException(
+                $"This build carries no libtorch (-p:TorchBackend=external): set {ExternalLibtorch.EnvironmentVariable} to a libtorch {LibtorchVersion.Expected} folder " +
+                "(a PyTorch install's torch/lib), or start it with the bundle's run.sh, which finds PyTorch's.",
+                null, "libtorch", null);
+        }
+
+        if (directory is null)
+        {
+            return;
+        }
+
+        if (Backend != "external")
+        {
+            throw new TorchRuntimeException(
+                $"{ExternalLibtorch.EnvironmentVariable} is set ({directory}), but this build carries its own libtorch ({Backend}): loading both would mix two libtorch copies. " +
+                $"Unset {ExternalLibtorch.EnvironmentVariable}, or build with -p:TorchBackend=external (native/gpu-bundle.sh).",
+                null, null, null);
+        }
+
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new TorchRuntimeException($"{ExternalLibtorch.EnvironmentVariable} is supported on Linux only.", null, null, null);
+        }
+
+        ExternalVersion = ExternalLibtorch.Load(directory, FindLibTorchSharp());
+        ExternalDirectory = Path.GetFullPath(directory);
+    }
+
+    /// <summary>Where .NET will load libLibTorchSharp.so from: a publish folder's root or a build's runtimes/linux-x64/native.</summary>
+    private static string FindLibTorchSharp()
+    {
+        var folders = (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") as string ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Append(AppContext.BaseDirectory)
+            .Append(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native"));
+        return folders.Select(folder => Path.Combine(folder, "libLibTorchSharp.so")).FirstOrDefault(File.Exists)
+            ?? throw new TorchRuntimeException(
+                $"libLibTorchSharp.so is not next to the program ({AppContext.BaseDirectory}): rebuild the bundle with native/gpu-bundle.sh.",
+                null, "libLibTorchSharp.so", null);
     }
 
     private static void LoadNativeLibrary()

@@ -24,6 +24,32 @@ public sealed class BackendSwitchTests
         Assert.That(references.Keys.Count(k => k.StartsWith("libtorch-", StringComparison.Ordinal)), Is.EqualTo(1), "exactly one libtorch package");
     }
 
+    [TestCase("external")]
+    [TestCase("External")]
+    public void ExternalBackend_ReferencesTorchSharpWithoutAnyLibtorchPackage(string backend)
+    {
+        var references = PackageReferences(backend);
+
+        Assert.That(references, Does.ContainKey("TorchSharp").WithValue("0.107.0"));
+        Assert.That(references.Keys.Where(k => k.StartsWith("libtorch-", StringComparison.Ordinal)), Is.Empty,
+            "an external build loads libtorch from TORCHTUTORIAL_LIBTORCH at run time");
+    }
+
+    [Test]
+    public void ExternalBackend_IsRecordedInTheLibrarysMetadata()
+    {
+        // TorchRuntime.Backend reads this item: it is what makes CudaStatus ask libtorch instead of trusting the build.
+        var outcome = ProcessRunner.Run("dotnet",
+            ["msbuild", LibraryProject, "-getItem:AssemblyMetadata", "-p:TorchBackend=external", "-nologo"],
+            TimeSpan.FromMinutes(2), RepositoryPaths.Root);
+
+        Assert.That(outcome.ExitCode, Is.EqualTo(0), outcome.Stdout + outcome.Stderr);
+        using var json = JsonDocument.Parse(outcome.Stdout);
+        var metadata = json.RootElement.GetProperty("Items").GetProperty("AssemblyMetadata").EnumerateArray()
+            .ToDictionary(i => i.GetProperty("Identity").GetString()!, i => i.GetProperty("Value").GetString()!);
+        Assert.That(metadata, Does.ContainKey("TorchTutorial.TorchBackend").WithValue("external"));
+    }
+
     [Test]
     public void UnknownBackend_FailsTheBuildWithAClearMessage()
     {
@@ -34,7 +60,7 @@ public sealed class BackendSwitchTests
         Assert.Multiple(() =>
         {
             Assert.That(outcome.ExitCode, Is.Not.EqualTo(0));
-            Assert.That(outcome.Stdout + outcome.Stderr, Does.Contain("TT0001").And.Contain("Unknown TorchBackend 'rocm'").And.Contain("-p:TorchBackend=cpu"));
+            Assert.That(outcome.Stdout + outcome.Stderr, Does.Contain("TT0001").And.Contain("Unknown TorchBackend 'rocm'").And.Contain("-p:TorchBackend=cpu").And.Contain("-p:TorchBackend=external"));
         });
     }
 

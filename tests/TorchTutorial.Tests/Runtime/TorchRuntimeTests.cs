@@ -88,6 +88,16 @@ public sealed class TorchRuntimeTests
         });
     }
 
+    [TestCase("external", "external")]
+    [TestCase("External", "external")]   // -p:TorchBackend=External reaches the metadata as typed
+    [TestCase("CUDA", "cuda")]
+    [TestCase(null, "cpu")]
+    [TestCase("", "cpu")]
+    public void NormalizeBackend_LowerCasesTheRecordedValue(string? recorded, string expected)
+    {
+        Assert.That(TorchRuntime.NormalizeBackend(recorded), Is.EqualTo(expected));
+    }
+
     [Test]
     public void Explain_UnrecognisedText_KeepsTheLoaderText()
     {
