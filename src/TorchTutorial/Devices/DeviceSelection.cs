@@ -56,7 +56,7 @@ public static class DeviceSelection
         if (!cuda.IsAvailable || cuda.DeviceCount == 0)
         {
             throw new DeviceUnavailableException(specification,
-                $"Device '{specification}' is not available: libtorch finds no CUDA device (no NVIDIA GPU, or no driver for CUDA 12.8). " +
+                $"Device '{specification}' is not available: libtorch finds no CUDA device (no NVIDIA GPU, or no driver for the CUDA version libtorch was built with). " +
                 "Check nvidia-smi, or use --device cpu.");
         }
 
