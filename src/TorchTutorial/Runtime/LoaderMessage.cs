@@ -20,6 +20,9 @@ internal sealed partial record LoaderMessage(LoaderFailureKind Kind, string Libr
     [GeneratedRegex(@"^(?<lib>\S+): cannot open shared object file", RegexOptions.Multiline)]
     private static partial Regex MissingFile();
 
+    [GeneratedRegex(@"^(?<lib>\S+): (?<why>invalid ELF header|file too short|wrong ELF class: \S+|ELF load command [^\r\n]*|only ET_DYN and ET_EXEC can be loaded)", RegexOptions.Multiline)]
+    private static partial Regex NotALibrary();
+
     /// <summary>Picks the most telling failure from a loader message; null when none is recognised.</summary>
     public static LoaderMessage? Parse(string text)
     {
@@ -32,6 +35,12 @@ internal sealed partial record LoaderMessage(LoaderFailureKind Kind, string Libr
         if (UndefinedSymbol().Match(text) is { Success: true } symbol)
         {
             return new(LoaderFailureKind.UndefinedSymbol, symbol.Groups["lib"].Value, symbol.Groups["sym"].Value, symbol.Value);
+        }
+
+        // Before the missing files: .NET tries several names, and the others' "cannot open" hides the one file found.
+        if (NotALibrary().Match(text) is { Success: true } damaged)
+        {
+            return new(LoaderFailureKind.NotALibrary, damaged.Groups["lib"].Value, damaged.Groups["why"].Value, damaged.Value);
         }
 
         if (MissingDependency().Match(text) is { Success: true } dependency)
@@ -62,4 +71,7 @@ internal enum LoaderFailureKind
 
     /// <summary>The file itself is absent.</summary>
     MissingFile,
+
+    /// <summary>The file is there but is not a shared library the loader can map (damaged, truncated, another architecture).</summary>
+    NotALibrary,
 }

@@ -147,6 +147,14 @@ public static class TorchRuntime
                 null, null, inner);
         }
 
+        if (failure.Kind == LoaderFailureKind.NotALibrary)
+        {
+            return new TorchRuntimeException(
+                $"libtorch could not be loaded: {failure.Library} is not a shared library the loader can use ({failure.Missing}). " +
+                "The build output is damaged or from another platform: rebuild it (dotnet build --no-incremental), or clear the NuGet package it came from and restore again.",
+                failure.Library, failure.Missing, inner);
+        }
+
         string fix = failure.Kind switch
         {
             LoaderFailureKind.MissingSymbolVersion when failure.Missing.StartsWith("GLIBCXX_", StringComparison.Ordinal)

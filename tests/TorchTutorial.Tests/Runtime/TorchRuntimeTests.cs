@@ -75,6 +75,26 @@ public sealed class TorchRuntimeTests
     }
 
     [Test]
+    public void Explain_AFileThatIsNoSharedLibrary_NamesIt_NotTheOtherNamesDotNetTried()
+    {
+        // What NativeLibrary.Load reports when libLibTorchSharp.so is damaged: one line per name it tried.
+        const string loader = "Unable to load shared library 'LibTorchSharp' or one of its dependencies. In order to help diagnose loading problems, " +
+            "consider using a tool like strace. If you're using glibc, consider setting the LD_DEBUG environment variable: \n" +
+            "/app/runtimes/linux-x64/native/libLibTorchSharp.so: file too short\n" +
+            "/app/runtimes/linux-x64/native/LibTorchSharp.so: cannot open shared object file: No such file or directory\n" +
+            "/app/libLibTorchSharp.so: cannot open shared object file: No such file or directory\n";
+
+        var exception = TorchRuntime.Explain(loader, null);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exception.LibraryPath, Is.EqualTo("/app/runtimes/linux-x64/native/libLibTorchSharp.so"));
+            Assert.That(exception.Missing, Is.EqualTo("file too short"));
+            Assert.That(exception.Message, Does.Contain("is not a shared library").And.Contain("rebuild"));
+        });
+    }
+
+    [Test]
     public void Explain_UndefinedSymbol_PointsAtMismatchedVersions()
     {
         const string loader = "/app/libLibTorchSharp.so: undefined symbol: _ZN3c106detail14torchCheckFailEPKcS2_jRKSs";
