@@ -49,7 +49,7 @@ public sealed class DynamicSection : ITutorialSection
         var (x, y) = (data.X, data.Y);
 
         // Construct our model by instantiating the class defined in the library
-        using var model = new DynamicNet(D_in, H, D_out, new Random(unchecked((int)context.Seed)), device, context.DType);
+        using var model = new DynamicNet(D_in, H, D_out, new TorchTutorial.Python.PythonRandom(context.Seed), device, context.DType);
 
         // Training this strange model with vanilla SGD is hard, so we use momentum.
         using var criterion = nn.MSELoss(reduction: nn.Reduction.Sum);

@@ -46,7 +46,7 @@ public sealed class PolyDynamicSection : ITutorialSection
         var (x, y) = (data.X, data.Y);
 
         // Construct our model by instantiating the class defined in the library
-        using var model = new DynamicPolynomial(new Random(unchecked((int)context.Seed)), context.Device, context.DType);
+        using var model = new DynamicPolynomial(new TorchTutorial.Python.PythonRandom(context.Seed), context.Device, context.DType);
 
         // Training this strange model with vanilla stochastic gradient descent is tough, so we use momentum.
         using var criterion = nn.MSELoss(reduction: nn.Reduction.Sum);
