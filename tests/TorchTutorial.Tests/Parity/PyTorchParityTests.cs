@@ -135,7 +135,7 @@ public sealed partial class PyTorchParityTests
     }
 
     [Test]
-    public void PolyDynamic_LearnsAsPyTorchDoes_ThoughItsDrawsDiffer()
+    public void PolyDynamic_FollowsPyTorchAtEveryPrintedStep()
     {
         var reference = ParityReference.Load(Path.Combine(ParityReference.Folder, "poly-dynamic.defaults.json"));
         var options = reference.Options;
@@ -148,17 +148,17 @@ public sealed partial class PyTorchParityTests
         TestContext.Out.WriteLine($"C#      {string.Join(' ', logged.Select(l => l.ToString("G4", CultureInfo.InvariantCulture)))}");
         Assert.Multiple(() =>
         {
-            Assert.That(reference.IsStepComparable, Is.False);
+            Assert.That(reference.IsStepComparable, Is.False, "recorded every 2000th step only");
             Assert.That(logged, Has.Length.EqualTo(reference.Losses.Length));
-            // Python's random and System.Random add x^4 and x^5 on different steps, so each printed loss may differ,
-            // but both fall the same way: within a factor of 2 at every print, and to the same floor.
+            // PythonRandom draws the script's random.randint(4, 6), so x^4 and x^5 come and go on PyTorch's steps: every
+            // printed loss agrees as the other polynomial sections' do (measured at most 1.9e-7 relative over 30000 steps).
             for (int i = 0; i < logged.Length; i++)
             {
-                Assert.That(logged[i] / reference.Losses[i], Is.InRange(0.5, 2.0), $"step {reference.LoggedSteps[i]}");
+                Assert.That(BlasSpreadRule.Relative(logged[i], reference.Losses[i]), Is.LessThanOrEqualTo(BlasSpreadRule.Float32Floor),
+                    $"step {reference.LoggedSteps[i]}");
             }
 
-            Assert.That(logged[^1], Is.EqualTo(reference.Losses[^1]).Within(5).Percent, "the final loss");
-            AssertSameResultLine(result.TutorialResult!, reference.Result!, 1e-2);
+            AssertSameResultLine(result.TutorialResult!, reference.Result!, 1e-6);
         });
     }
 
