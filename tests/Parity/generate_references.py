@@ -63,9 +63,9 @@ OPTION_ORDER = ["seed", "steps", "batch", "input", "hidden", "output", "lr", "th
 # The current tutorial: y = sin(x) by a third-order polynomial. No sizes; each script prints `t loss` when
 # t % log_every == log_every - 1 (the tutorial's 100, or 2000 for dynamic_net.py), then one `Result: y = ...` line.
 # section -> (script file, the script's own learning rate, its steps, its log interval, recorded log interval)
-# References record every step (--log-every 1) so the C# port is checked step by step, except poly-dynamic:
-# its extra terms are drawn by Python's `random` (the C# port uses System.Random), so its steps are not comparable and
-# it is recorded as the tutorial prints it, for the size of the loss and the shape of the Result line only.
+# References record every step (--log-every 1) so the C# port is checked step by step, except poly-dynamic, recorded
+# as the tutorial prints it (every 2000th of 30000 steps). Its extra terms are drawn by Python's `random`, which the
+# C# port reproduces (TorchTutorial.Python.PythonRandom), so its printed steps are compared too.
 POLY_SECTIONS = [
     ("poly-tensor", "polynomial_tensor.py", 1e-6, 2000, 100, 1),
     ("poly-autograd", "polynomial_autograd.py", 1e-6, 2000, 100, 1),
@@ -84,7 +84,7 @@ POLY_OPTION_SETS = [
     ("float64", lambda lr, steps, log: dict(seed=0, steps=steps, lr=lr, threads=1, dtype="float64", log_every=log)),
 ]
 
-# Sets recorded for poly-dynamic (not step-comparable, so one is enough).
+# Sets recorded for poly-dynamic (its printed steps only).
 POLY_DYNAMIC_SETS = ["defaults"]
 
 POLY_OPTION_ORDER = ["seed", "steps", "lr", "threads", "dtype", "log_every"]
@@ -213,7 +213,7 @@ def run_poly(section, script, set_name, options, generated, step_comparable, bla
         "torch_version": torch.__version__,
         "python_version": platform.python_version(),
         "generated": generated,
-        # False for poly-dynamic: Python's `random` and the port's System.Random draw different terms.
+        # False for poly-dynamic: only its printed steps are recorded.
         "step_comparable": step_comparable,
         "losses": losses,
         "result": lines[-1],

@@ -34,7 +34,7 @@ public sealed record ParityReference(
         return Load(path);
     }
 
-    /// <summary>False when the C# port cannot follow the run step by step (poly-dynamic draws its terms from another generator).</summary>
+    /// <summary>False when the reference holds only the printed steps (poly-dynamic, every 2000th), not every step.</summary>
     public bool IsStepComparable => StepComparable ?? true;
 
     /// <summary>The step of each entry of <see cref="Losses"/>: every step, or those with <c>t % log_every == log_every - 1</c>.</summary>
