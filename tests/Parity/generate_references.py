@@ -1,15 +1,18 @@
 #!/usr/bin/python3
 """Regenerate the PyTorch parity references under tests/Parity/references/.
 
-Runs each tutorial script in tests/Parity/scripts/ once per option set with real PyTorch
-and writes references/<section>.<set>.json (see README.md for the schema).
+Runs each tutorial script in tests/Parity/scripts/ once per option set with real PyTorch, on each of two BLAS
+libraries, and writes references/<section>.<set>.json (Debian's reference BLAS) and
+references/openblas/<section>.<set>.json (OpenBLAS); see README.md for the schema and why both.
 
 Run from anywhere with Debian's interpreter (which has python3-torch):
 
-    /usr/bin/python3 tests/Parity/generate_references.py                     # every section
-    /usr/bin/python3 tests/Parity/generate_references.py --only poly-nn,poly-optim
+    /usr/bin/python3 tests/Parity/generate_references.py                     # every section, both BLAS libraries
+    /usr/bin/python3 tests/Parity/generate_references.py --only poly-nn,poly-optim --blas openblas
 
---only regenerates just the named sections; every other reference is left as it is.
+--only regenerates just the named sections, --blas just one library; every other reference is left as it is.
+The BLAS library is chosen per run by LD_LIBRARY_PATH, whatever the system's libblas.so.3 alternative points to,
+and checked: each run's library is read from /proc/self/maps of a probe process started the same way.
 
 Fails loudly (non-zero exit, nothing written) if a script exits non-zero, prints anything
 other than `t loss` lines (and, for the polynomial scripts, one final `Result: y = ...` line),
@@ -60,9 +63,9 @@ OPTION_ORDER = ["seed", "steps", "batch", "input", "hidden", "output", "lr", "th
 # The current tutorial: y = sin(x) by a third-order polynomial. No sizes; each script prints `t loss` when
 # t % log_every == log_every - 1 (the tutorial's 100, or 2000 for dynamic_net.py), then one `Result: y = ...` line.
 # section -> (script file, the script's own learning rate, its steps, its log interval, recorded log interval)
-# References record every step (--log-every 1) so the C# port is checked step by step, except poly-dynamic:
-# its extra terms are drawn by Python's `random` (the C# port uses System.Random), so its steps are not comparable and
-# it is recorded as the tutorial prints it, for the size of the loss and the shape of the Result line only.
+# References record every step (--log-every 1) so the C# port is checked step by step, except poly-dynamic, recorded
+# as the tutorial prints it (every 2000th of 30000 steps). Its extra terms are drawn by Python's `random`, which the
+# C# port reproduces (TorchTutorial.Python.PythonRandom), so its printed steps are compared too.
 POLY_SECTIONS = [
     ("poly-tensor", "polynomial_tensor.py", 1e-6, 2000, 100, 1),
     ("poly-autograd", "polynomial_autograd.py", 1e-6, 2000, 100, 1),
@@ -81,7 +84,7 @@ POLY_OPTION_SETS = [
     ("float64", lambda lr, steps, log: dict(seed=0, steps=steps, lr=lr, threads=1, dtype="float64", log_every=log)),
 ]
 
-# Sets recorded for poly-dynamic (not step-comparable, so one is enough).
+# Sets recorded for poly-dynamic (its printed steps only).
 POLY_DYNAMIC_SETS = ["defaults"]
 
 POLY_OPTION_ORDER = ["seed", "steps", "lr", "threads", "dtype", "log_every"]
@@ -91,6 +94,21 @@ RESULT_LINE = re.compile(r"^Result: y = \S.*$")
 
 # `print(t, loss.item())`: an integer, one space, a Python float repr.
 LINE = re.compile(r"^(\d+) (\S+)$")
+
+
+# BLAS name -> (LD_LIBRARY_PATH that selects it, the directory its libblas.so.3 must be loaded from, output folder).
+# Debian's libblas.so.3 is an alternative (update-alternatives) that installing OpenBLAS switches to OpenBLAS, so
+# neither library is left to the system's choice.
+BLAS_LIBRARIES = {
+    "reference": ("/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack",
+                  "/usr/lib/x86_64-linux-gnu/blas/", REFERENCES_DIR),
+    "openblas": ("/usr/lib/x86_64-linux-gnu/openblas-openmp",
+                 "/usr/lib/x86_64-linux-gnu/openblas-openmp/", os.path.join(REFERENCES_DIR, "openblas")),
+}
+
+# Prints the BLAS libraries torch has loaded: every mapped file whose name has "blas" in it.
+BLAS_PROBE = ("import torch\n"
+              "print('\\n'.join(sorted({l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l.split()[-1]})))")
 
 
 class GenerationError(Exception):
@@ -131,8 +149,26 @@ def parse_losses(where, stdout, steps, log_every=1):
     return losses
 
 
-def execute(where, argv, threads):
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+def environment(blas, threads):
+    library_path = BLAS_LIBRARIES[blas][0]
+    return dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads), LD_LIBRARY_PATH=library_path)
+
+
+def probe_blas(blas):
+    """The BLAS library files torch loads under `blas`'s environment; fails unless all come from its directory."""
+    proc = subprocess.run([sys.executable, "-c", BLAS_PROBE], cwd=REPO_ROOT, env=environment(blas, 1),
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise GenerationError(f"BLAS probe ({blas}) exited {proc.returncode}\n{proc.stderr}")
+    files = proc.stdout.split()
+    directory = BLAS_LIBRARIES[blas][1]
+    if not files or any(not f.startswith(directory) for f in files):
+        raise GenerationError(f"BLAS probe ({blas}): torch loaded {files or 'no BLAS'}, expected files under {directory}")
+    return files
+
+
+def execute(where, argv, threads, blas):
+    env = environment(blas, threads)
     proc = subprocess.run(argv, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise GenerationError(f"{where}: {' '.join(argv)} exited {proc.returncode}\n{proc.stderr}")
@@ -141,16 +177,17 @@ def execute(where, argv, threads):
     return proc.stdout
 
 
-def run(section, script, set_name, options, generated):
-    where = f"{section}.{set_name}"
+def run(section, script, set_name, options, generated, blas):
+    where = f"{section}.{set_name} ({blas['name']})"
     argv = command_for(script, options)
-    losses = parse_losses(where, execute(where, argv, options["threads"]), options["steps"])
+    losses = parse_losses(where, execute(where, argv, options["threads"], blas["name"]), options["steps"])
     return {
         "section": section,
         "set": set_name,
         "script": script,
         "options": {name: options[name] for name in OPTION_ORDER},
-        "command": " ".join(argv),
+        "command": f"LD_LIBRARY_PATH={BLAS_LIBRARIES[blas['name']][0]} " + " ".join(argv),
+        "blas": blas,
         "torch_version": torch.__version__,
         "python_version": platform.python_version(),
         "generated": generated,
@@ -158,11 +195,11 @@ def run(section, script, set_name, options, generated):
     }
 
 
-def run_poly(section, script, set_name, options, generated, step_comparable):
+def run_poly(section, script, set_name, options, generated, step_comparable, blas):
     """A polynomial script: the logged `t loss` lines, then its `Result: y = ...` line."""
-    where = f"{section}.{set_name}"
+    where = f"{section}.{set_name} ({blas['name']})"
     argv = command_for(script, options, POLY_OPTION_ORDER)
-    lines = execute(where, argv, options["threads"]).splitlines()
+    lines = execute(where, argv, options["threads"], blas["name"]).splitlines()
     if not lines or not RESULT_LINE.match(lines[-1]):
         raise GenerationError(f"{where}: the last line is not `Result: y = ...`: {lines[-1] if lines else ''!r}")
     losses = parse_losses(where, "\n".join(lines[:-1]), options["steps"], options["log_every"])
@@ -171,11 +208,12 @@ def run_poly(section, script, set_name, options, generated, step_comparable):
         "set": set_name,
         "script": script,
         "options": {name: options[name] for name in POLY_OPTION_ORDER},
-        "command": " ".join(argv),
+        "command": f"LD_LIBRARY_PATH={BLAS_LIBRARIES[blas['name']][0]} " + " ".join(argv),
+        "blas": blas,
         "torch_version": torch.__version__,
         "python_version": platform.python_version(),
         "generated": generated,
-        # False for poly-dynamic: Python's `random` and the port's System.Random draw different terms.
+        # False for poly-dynamic: only its printed steps are recorded.
         "step_comparable": step_comparable,
         "losses": losses,
         "result": lines[-1],
@@ -186,21 +224,24 @@ def jobs():
     """(section, set, generate) for every reference, in order; generate(date) runs the script and returns the document."""
     for section, script, script_lr in SECTIONS:
         for set_name, make_options in OPTION_SETS:
-            yield section, set_name, lambda g, s=section, sc=script, n=set_name, o=make_options(script_lr): run(s, sc, n, o, g)
+            yield section, set_name, lambda g, b, s=section, sc=script, n=set_name, o=make_options(script_lr): run(s, sc, n, o, g, b)
     for section, script, script_lr, steps, _tutorial_log_every, recorded_log_every in POLY_SECTIONS:
         comparable = recorded_log_every == 1
         for set_name, make_options in POLY_OPTION_SETS:
             if not comparable and set_name not in POLY_DYNAMIC_SETS:
                 continue
             options = make_options(script_lr, steps, recorded_log_every)
-            yield section, set_name, lambda g, s=section, sc=script, n=set_name, o=options, c=comparable: run_poly(s, sc, n, o, g, c)
+            yield section, set_name, lambda g, b, s=section, sc=script, n=set_name, o=options, c=comparable: run_poly(s, sc, n, o, g, c, b)
 
 
 def main():
     parser = argparse.ArgumentParser(description="Regenerate tests/Parity/references from real PyTorch.")
     parser.add_argument("--only", metavar="SECTION[,SECTION]",
                         help="regenerate only these sections (C# names, e.g. poly-nn,poly-optim); the other references are not touched")
+    parser.add_argument("--blas", choices=["both"] + list(BLAS_LIBRARIES), default="both",
+                        help="record on this BLAS library only (default: both, each into its own folder)")
     args = parser.parse_args()
+    libraries = list(BLAS_LIBRARIES) if args.blas == "both" else [args.blas]
     known = [s[0] for s in SECTIONS] + [s[0] for s in POLY_SECTIONS]
     only = None
     if args.only:
@@ -212,24 +253,28 @@ def main():
     started = time.monotonic()
     generated = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
     documents = []
-    for section, set_name, generate in jobs():
-        if only is not None and section not in only:
-            continue
-        t0 = time.monotonic()
-        doc = generate(generated)
-        documents.append(doc)
-        losses = doc["losses"]
-        print(f"{section}.{set_name}: {len(losses)} losses, {losses[0]!r} -> {losses[-1]!r} "
-              f"({time.monotonic() - t0:.1f}s)", file=sys.stderr)
+    for name in libraries:
+        blas = {"name": name, "libraries": probe_blas(name)}
+        print(f"{name} BLAS: {', '.join(blas['libraries'])}", file=sys.stderr)
+        for section, set_name, generate in jobs():
+            if only is not None and section not in only:
+                continue
+            t0 = time.monotonic()
+            doc = generate(generated, blas)
+            documents.append(doc)
+            losses = doc["losses"]
+            print(f"{section}.{set_name} ({name}): {len(losses)} losses, {losses[0]!r} -> {losses[-1]!r} "
+                  f"({time.monotonic() - t0:.1f}s)", file=sys.stderr)
     # Write only once every run has succeeded.
-    os.makedirs(REFERENCES_DIR, exist_ok=True)
     for doc in documents:
-        path = os.path.join(REFERENCES_DIR, f"{doc['section']}.{doc['set']}.json")
+        folder = BLAS_LIBRARIES[doc["blas"]["name"]][2]
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, f"{doc['section']}.{doc['set']}.json")
         with open(path, "w", encoding="utf-8") as f:
             # json.dumps writes each float as its shortest round-trip repr.
             f.write(json.dumps(doc, indent=1, allow_nan=False))
             f.write("\n")
-    print(f"wrote {len(documents)} files to {os.path.relpath(REFERENCES_DIR, REPO_ROOT)} "
+    print(f"wrote {len(documents)} files under {os.path.relpath(REFERENCES_DIR, REPO_ROOT)} "
           f"in {time.monotonic() - started:.1f}s (torch {torch.__version__})", file=sys.stderr)
 
 

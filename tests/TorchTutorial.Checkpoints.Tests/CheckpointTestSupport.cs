@@ -49,7 +49,7 @@ internal static class CheckpointTestSupport
         yield return new ModelFactory("DynamicNet", seed =>
         {
             manual_seed(seed);
-            return new DynamicNet(DIn, H, DOut, new Random(seed));
+            return new DynamicNet(DIn, H, DOut, new TorchTutorial.Python.PythonRandom(seed));
         }, m => ((DynamicNet)m).forward(NetInput(), 2));
         yield return new ModelFactory("Polynomial3", seed =>
         {

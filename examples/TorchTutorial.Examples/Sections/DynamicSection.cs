@@ -1,8 +1,10 @@
 // dynamic_net.py (the two-layer version): control flow and weight sharing. DynamicNet (in the library:
 // Modules/DynamicNet.cs) reuses its middle layer a random 0 to 3 times per forward pass; SGD with momentum trains it.
 // pytorch/tutorials beginner_source/examples_nn/dynamic_net.py before the 2020 rewrite (today's is poly-dynamic).
-// Expected output (seed 0; `-- dynamic --format tutorial`): 0 620.1893920898438 ... 499 1.6700654029846191
+// Expected output (seed 0; `-- dynamic --format tutorial`): 0 620.6343994140625 ... 499 1.4014954566955566 (the depths are
+// CPython's random.randint draws, so PyTorch running the script after random.seed(0) draws the same ones)
 using TorchTutorial.Modules;
+using TorchTutorial.Python;
 using static TorchSharp.torch;
 
 namespace TorchTutorial.Examples.Sections;
@@ -16,6 +18,10 @@ public static class DynamicSection
         var device = context.Device;   // device = torch.device("cpu"), or "cuda:0" with --device cuda
         var dtype = context.DType;     // dtype = torch.float unless --dtype float64
 
+        // import random: CPython's random module, seeded with the run's seed, as a script that begins with
+        // random.seed(N); torch.manual_seed(N). The model draws its depth from it on every forward pass.
+        var random = new PythonRandom(context.Settings.Seed);
+
         // N is batch size; D_in is input dimension;
         // H is hidden dimension; D_out is output dimension.
         var (N, D_in, H, D_out) = context.Sizes;
@@ -25,7 +31,7 @@ public static class DynamicSection
         var y = randn(N, D_out, device: device, dtype: dtype);
 
         // Construct our model by instantiating the class defined above
-        using var model = new DynamicNet(D_in, H, D_out, new Random(unchecked((int)context.Settings.Seed)), device, dtype);
+        using var model = new DynamicNet(D_in, H, D_out, random, device, dtype);
 
         // Construct our loss function and an Optimizer. Training this strange model with
         // vanilla stochastic gradient descent is tough, so we use momentum

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using TorchTutorial.Python;
 using static TorchSharp.torch;
 
 namespace TorchTutorial.Modules;
@@ -8,7 +9,9 @@ namespace TorchTutorial.Modules;
 /// The current tutorial's <c>DynamicNet</c>: control flow and weight sharing on a polynomial. The forward pass computes
 /// <c>a + b x + c x^2 + d x^3</c>, then draws (Python's <c>random.randint(4, 6)</c>) whether to add nothing,
 /// <c>e x^4</c>, or <c>e x^4 + e x^5</c>, reusing the same Parameter <c>e</c> for every extra term, so the graph differs
-/// from step to step. Parameter names match PyTorch's: <c>a</c> to <c>e</c>, drawn by <c>torch.randn(())</c> in that order.
+/// from step to step. The draw comes from a <see cref="PythonRandom"/>, once per forward pass as in the script: seeded as
+/// the script seeds Python's <c>random</c>, the model adds its extra terms on exactly the script's steps. Parameter names
+/// match PyTorch's: <c>a</c> to <c>e</c>, drawn by <c>torch.randn(())</c> in that order.
 /// </summary>
 public sealed class DynamicPolynomial : nn.Module<Tensor, Tensor>
 {
@@ -23,13 +26,15 @@ public sealed class DynamicPolynomial : nn.Module<Tensor, Tensor>
     private readonly Parameter c;
     private readonly Parameter d;
     private readonly Parameter e;
-    private readonly Random random;
+    private readonly PythonRandom random;
 
     /// <summary>Instantiates five scalar Parameters, each <c>torch.randn(())</c>, in PyTorch's order.</summary>
-    /// <param name="random">Draws the number of extra terms of each forward pass; a fresh unseeded one when null.</param>
+    /// <param name="random">Draws the number of extra terms of each forward pass (<c>random.randint(4, 6)</c>); pass
+    /// <c>new PythonRandom(seed)</c> to draw what a script that called <c>random.seed(seed)</c> draws. A fresh unseeded one
+    /// when null.</param>
     /// <param name="device">Where to put the parameters; the CPU when null.</param>
     /// <param name="dtype">The parameters' element type; float32 when null.</param>
-    public DynamicPolynomial(Random? random = null, Device? device = null, ScalarType? dtype = null)
+    public DynamicPolynomial(PythonRandom? random = null, Device? device = null, ScalarType? dtype = null)
         : base(nameof(DynamicPolynomial))
     {
         a = new Parameter(randn(Array.Empty<long>(), dtype: dtype, device: device));
@@ -37,7 +42,7 @@ public sealed class DynamicPolynomial : nn.Module<Tensor, Tensor>
         c = new Parameter(randn(Array.Empty<long>(), dtype: dtype, device: device));
         d = new Parameter(randn(Array.Empty<long>(), dtype: dtype, device: device));
         e = new Parameter(randn(Array.Empty<long>(), dtype: dtype, device: device));
-        this.random = random ?? new Random();
+        this.random = random ?? new PythonRandom();
         RegisterComponents();
     }
 
@@ -63,7 +68,7 @@ public sealed class DynamicPolynomial : nn.Module<Tensor, Tensor>
     /// Draws <c>random.randint(4, 6)</c> and adds <c>e * x ** exp</c> for every <c>exp</c> in <c>range(4, drawn)</c>:
     /// plain C# control flow builds a different graph each pass, and every extra term shares <c>e</c>.
     /// </summary>
-    public override Tensor forward(Tensor x) => forward(x, random.Next(4, 6 + 1) - 4);
+    public override Tensor forward(Tensor x) => forward(x, (int)random.RandInt(4, MaxExponent + 1) - 4);
 
     /// <summary>The forward pass with a fixed number of extra terms: <c>e x^4</c> up to <c>e x^(3 + extraTerms)</c>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="extraTerms"/> is not 0, 1 or 2.</exception>

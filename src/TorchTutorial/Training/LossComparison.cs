@@ -57,12 +57,24 @@ public static class LossComparison
             }
         }
 
+        if (compared == 0)
+        {
+            // Otherwise a reference of zeros would "match" any run: a worst deviation of 0 over 0 steps.
+            throw new ArgumentException(
+                FormattableString.Invariant($"The reference has no step above the floor ({floor:G3} of its first loss, {first:G6}), so no step can be compared."));
+        }
+
         return new LossDeviation(worst, worstStep, compared, reference.Count);
     }
 
     /// <summary>Compares two step-indexed loss lists (index = step).</summary>
-    public static LossDeviation Compare(IReadOnlyList<double> reference, IReadOnlyList<double> actual, double floor = DefaultFloor) =>
-        Compare(ToSteps(reference), ToSteps(actual), floor);
+    /// <exception cref="ArgumentException">The two have different lengths, or no step is comparable.</exception>
+    public static LossDeviation Compare(IReadOnlyList<double> reference, IReadOnlyList<double> actual, double floor = DefaultFloor)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(actual);
+        return Compare(ToSteps(reference), ToSteps(actual), floor);
+    }
 
     private static Dictionary<int, double> ToSteps(IReadOnlyList<double> losses) =>
         Enumerable.Range(0, losses.Count).ToDictionary(t => t, t => losses[t]);

@@ -4,8 +4,8 @@
 # (N = --log-every, the tutorial's 2000), then the `Result: ...` line.
 #
 # The number of x^4/x^5 terms is drawn by Python's `random` module, seeded here with --seed so a run
-# can be repeated; the C# port draws them from System.Random(seed), so the two are not comparable
-# step by step.
+# can be repeated; the C# port draws them from PythonRandom(seed), which reproduces random.seed and
+# random.randint, so the two add the same terms on the same steps.
 import argparse
 import math
 import random

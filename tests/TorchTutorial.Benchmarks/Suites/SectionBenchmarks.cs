@@ -52,7 +52,7 @@ public class SectionBenchmarks
 
 /// <summary>
 /// The compute floor: one step's matrix products alone, at the tutorial's sizes, one thread, in 500-step invocations
-/// (the dynamic layout replays the depth draws of DynamicSection's <c>new Random(0)</c>).
+/// (the dynamic layout replays the depth draws of DynamicSection's <c>new PythonRandom(0)</c>).
 /// </summary>
 [Config(typeof(Config))]
 public class FloorBenchmarks

@@ -41,12 +41,12 @@ public sealed class MatmulFloor : IDisposable
     private readonly (Tensor A, Tensor B)[] backwardMiddle;
     private readonly (Tensor A, Tensor B)[] backwardIn;
     private readonly int seed;
-    private Random? depths;
+    private TorchTutorial.Python.PythonRandom? depths;
 
     /// <summary>Makes the operands for <paramref name="sizes"/> in <paramref name="layout"/>.</summary>
     /// <param name="sizes">N, D_in, H, D_out.</param>
     /// <param name="layout">Whose products.</param>
-    /// <param name="seed">For <see cref="ProductLayout.Dynamic"/>: the seed of the depth draws, as DynamicSection's <c>new Random(seed)</c>.</param>
+    /// <param name="seed">For <see cref="ProductLayout.Dynamic"/>: the seed of the depth draws, as DynamicSection's <c>new PythonRandom(seed)</c>.</param>
     public MatmulFloor(NetworkSizes sizes, ProductLayout layout, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(sizes);
@@ -82,7 +82,7 @@ public sealed class MatmulFloor : IDisposable
                 var wm = Keep(randn(H, H));
                 forwardMiddle = [(h, Keep(wm.t()))];
                 backwardMiddle = [(gHidden, wm), (Keep(gHidden.t()), h)];
-                depths = new Random(seed);
+                depths = new TorchTutorial.Python.PythonRandom(seed);
             }
             else
             {
@@ -117,7 +117,7 @@ public sealed class MatmulFloor : IDisposable
     /// <summary>Runs one step's products.</summary>
     public void Step()
     {
-        int repeats = depths?.Next(0, 4) ?? 0;    // DynamicNet's random.randint(0, 3), drawn the way the model draws it
+        int repeats = (int)(depths?.RandInt(0, 3) ?? 0);   // DynamicNet's random.randint(0, 3), drawn the way the model draws it
         Run(forwardIn);
         for (int i = 0; i < repeats; i++)
         {
@@ -139,7 +139,7 @@ public sealed class MatmulFloor : IDisposable
     {
         if (depths is not null)
         {
-            depths = new Random(seed);
+            depths = new TorchTutorial.Python.PythonRandom(seed);
         }
     }
 

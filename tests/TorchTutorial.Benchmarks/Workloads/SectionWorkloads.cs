@@ -299,7 +299,7 @@ public static class SectionWorkloads
         var losses = new double[steps];
         using var x = randn(N, D_in);
         using var y = randn(N, D_out);
-        using var model = new DynamicNet(D_in, H, D_out, new Random(unchecked((int)seed)));
+        using var model = new DynamicNet(D_in, H, D_out, new TorchTutorial.Python.PythonRandom(seed));
         using var criterion = nn.MSELoss(reduction: nn.Reduction.Sum);
         using var optimizer = optim.SGD(model.parameters(), learning_rate, momentum: 0.9);
         for (int t = 0; t < steps; t++)
@@ -499,7 +499,7 @@ public static class SectionWorkloads
         var losses = new double[steps];
         using var x = linspace(-Math.PI, Math.PI, 2000);
         using var y = sin(x);
-        using var model = new DynamicPolynomial(new Random(unchecked((int)seed)));
+        using var model = new DynamicPolynomial(new TorchTutorial.Python.PythonRandom(seed));
         using var criterion = nn.MSELoss(reduction: nn.Reduction.Sum);
         using var optimizer = optim.SGD(model.parameters(), learning_rate, momentum: 0.9);
         for (int t = 0; t < steps; t++)

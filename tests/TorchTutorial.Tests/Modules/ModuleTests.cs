@@ -1,4 +1,6 @@
 using TorchTutorial.Modules;
+using TorchTutorial.Python;
+using TorchTutorial.Tests.Python;
 using static TorchSharp.torch;
 
 namespace TorchTutorial.Tests.Modules;
@@ -41,14 +43,15 @@ public sealed class ModuleTests
     }
 
     [Test]
-    public void DynamicNet_DrawsDepthsZeroToThree_AndSharesTheMiddleLayer()
+    public void DynamicNet_DrawsItsDepthsAsTheScriptsRandomRandint0To3Does()
     {
         using var scope = NewDisposeScope();
-        using var model = new DynamicNet(6, 5, 2, new Random(42));
+        using var model = new DynamicNet(6, 5, 2, new PythonRandom(42));
         var x = randn(3, 6);
+        long[] python = PythonRandomFixture.RandIntDraws(42, 0, 3);   // random.seed(42); [random.randint(0, 3) for ...]
 
-        var depths = new HashSet<int>();
-        for (int i = 0; i < 200; i++)
+        var depths = new List<long>();
+        for (int i = 0; i < python.Length; i++)
         {
             model.forward(x);
             depths.Add(model.LastMiddleRepeats);
@@ -56,9 +59,24 @@ public sealed class ModuleTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(depths, Is.EquivalentTo(new[] { 0, 1, 2, 3 }));
+            Assert.That(depths, Is.EqualTo(python), "one random.randint(0, 3) per forward pass, in the script's order");
+            Assert.That(depths.Distinct().Order(), Is.EqualTo(new long[] { 0, 1, 2, 3 }));
             Assert.That(model.parameters().Count(), Is.EqualTo(6), "three Linear layers, whatever the depth");
         });
+    }
+
+    [Test]
+    public void DynamicNet_TheDrawnDepthIsTheOneTheForwardPassUses()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new DynamicNet(6, 5, 2, new PythonRandom(7));
+        var x = randn(3, 6);
+
+        for (int i = 0; i < 20; i++)
+        {
+            var drawn = model.forward(x);
+            Assert.That(drawn.equal(model.forward(x, model.LastMiddleRepeats)).all().item<bool>(), Is.True, $"pass {i}");
+        }
     }
 
     [Test]

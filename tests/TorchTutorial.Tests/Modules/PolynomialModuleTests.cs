@@ -2,6 +2,8 @@ using TorchSharp;
 using TorchSharp.Modules;
 using TorchTutorial.Examples.Output;
 using TorchTutorial.Modules;
+using TorchTutorial.Python;
+using TorchTutorial.Tests.Python;
 using static TorchSharp.torch;
 
 namespace TorchTutorial.Tests.Modules;
@@ -73,24 +75,41 @@ public sealed class PolynomialModuleTests
     }
 
     [Test]
-    public void DynamicPolynomial_AddsZeroToTwoExtraTerms_AllSharingE()
+    public void DynamicPolynomial_DrawsItsTermsAsTheScriptsRangeOfRandomRandint4To6Does()
     {
         using var scope = NewDisposeScope();
-        using var model = new DynamicPolynomial(new Random(42));
+        using var model = new DynamicPolynomial(new PythonRandom(4242));
         var x = linspace(-1, 1, 5);
+        // random.seed(4242); for exp in range(4, random.randint(4, 6)): one draw per forward pass, drawn - 4 terms.
+        long[] python = PythonRandomFixture.RandIntDraws(4242, 4, 6);
 
-        var drawn = new HashSet<int>();
-        for (int i = 0; i < 200; i++)
+        var terms = new List<long>();
+        for (int i = 0; i < python.Length; i++)
         {
             model.forward(x);
-            drawn.Add(model.LastExtraTerms);
+            terms.Add(model.LastExtraTerms);
         }
 
         Assert.Multiple(() =>
         {
-            Assert.That(drawn, Is.EquivalentTo(new[] { 0, 1, 2 }), "random.randint(4, 6) gives range(4, 4), range(4, 5), range(4, 6)");
+            Assert.That(terms, Is.EqualTo(python.Select(drawn => drawn - 4)), "range(4, randint(4, 6)) adds randint(4, 6) - 4 terms");
+            Assert.That(terms.Distinct().Order(), Is.EqualTo(new long[] { 0, 1, 2 }));
             Assert.That(model.parameters().Count(), Is.EqualTo(5), "five Parameters, whatever the degree");
         });
+    }
+
+    [Test]
+    public void DynamicPolynomial_TheDrawnNumberOfTermsIsTheOneTheForwardPassUses()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new DynamicPolynomial(new PythonRandom(1), dtype: ScalarType.Float64);
+        var x = linspace(-1, 1, 5, dtype: ScalarType.Float64);
+
+        for (int i = 0; i < 20; i++)
+        {
+            var drawn = model.forward(x);
+            Assert.That(drawn.equal(model.forward(x, model.LastExtraTerms)).all().item<bool>(), Is.True, $"pass {i}");
+        }
     }
 
     [Test]

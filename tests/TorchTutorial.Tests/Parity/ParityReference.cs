@@ -13,11 +13,28 @@ public sealed record ParityReference(
     [property: JsonPropertyName("options")] ParityOptions Options,
     [property: JsonPropertyName("losses")] double[] Losses,
     [property: JsonPropertyName("step_comparable")] bool? StepComparable = null,
-    [property: JsonPropertyName("result")] string? Result = null)
+    [property: JsonPropertyName("result")] string? Result = null,
+    [property: JsonPropertyName("blas")] ParityBlas? Blas = null)
 {
     public static string Folder { get; } = Path.Combine(RepositoryPaths.Root, "tests", "Parity", "references");
 
-    /// <summary>False when the C# port cannot follow the run step by step (poly-dynamic draws its terms from another generator).</summary>
+    /// <summary>The same runs recorded on OpenBLAS instead of Debian's reference BLAS, one file per reference.</summary>
+    public static string OpenBlasFolder { get; } = Path.Combine(Folder, "openblas");
+
+    /// <summary>This run recorded on OpenBLAS: references/openblas/&lt;section&gt;.&lt;set&gt;.json.</summary>
+    /// <exception cref="FileNotFoundException">It was not recorded; run generate_references.py.</exception>
+    public ParityReference OpenBlasTwin()
+    {
+        string path = Path.Combine(OpenBlasFolder, $"{Section}.{Set}.json");
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{this} has no OpenBLAS twin at {path}; run tests/Parity/generate_references.py.", path);
+        }
+
+        return Load(path);
+    }
+
+    /// <summary>False when the reference holds only the printed steps (poly-dynamic, every 2000th), not every step.</summary>
     public bool IsStepComparable => StepComparable ?? true;
 
     /// <summary>The step of each entry of <see cref="Losses"/>: every step, or those with <c>t % log_every == log_every - 1</c>.</summary>
@@ -32,6 +49,11 @@ public sealed record ParityReference(
 
     public override string ToString() => $"{Section}.{Set}";
 }
+
+/// <summary>The BLAS library PyTorch ran on: <c>reference</c> or <c>openblas</c>, and the files it loaded.</summary>
+public sealed record ParityBlas(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("libraries")] string[] Libraries);
 
 /// <summary>
 /// The options a reference was recorded with; the same names as the examples' command line. The polynomial

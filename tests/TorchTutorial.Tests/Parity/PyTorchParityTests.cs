@@ -13,13 +13,13 @@ namespace TorchTutorial.Tests.Parity;
 /// </summary>
 /// <remarks>
 /// <para>
-/// float64 runs isolate the algorithm: they must agree to <see cref="Float64Tolerance"/> over every step whose
-/// reference loss is above 1e-7 of the first. float32 runs (the tutorial's) carry the round-off of two different
-/// BLAS libraries (libtorch 2.10's MKL, Debian's PyTorch 1.13 with its generic BLAS); near convergence that round-off
-/// dominates a loss that is a sum of squares of tiny residuals, and Adam amplifies it, so float32 runs must agree
-/// to 1e-4 over the first 100 steps and to <see cref="Float32TailTolerance"/> over the rest above the same floor.
-/// The polynomial sections (sums over 2000 points, no matrix products) stay within 1e-6 in float32 and 2e-15 in
-/// float64 over all 2000 steps, except poly-optim.
+/// Every step of every run is compared, by <see cref="BlasSpreadRule"/>: the port may deviate from PyTorch on Debian's
+/// reference BLAS by k times the spread between PyTorch's own runs on that BLAS and on OpenBLAS so far, never less than a
+/// floor, and never more than the bounds held before (float64 1e-10; float32 1e-4 over the first 100 steps, 1e-3 after)
+/// at the steps those bounds covered (reference loss above 1e-7 of the first). float64 runs isolate the algorithm;
+/// float32 runs (the tutorial's) carry the round-off of two different BLAS libraries (libtorch 2.10's MKL, Debian's
+/// PyTorch 1.13 with its generic BLAS), which dominates near convergence, where the loss is a sum of squares of tiny
+/// residuals. The figures behind k and the floors are in tests/Parity/README.md.
 /// </para>
 /// <para>
 /// poly-optim (RMSprop) amplifies round-off by design: its update is <c>lr * g / sqrt(v)</c>, the gradient over the root
@@ -29,21 +29,21 @@ namespace TorchTutorial.Tests.Parity;
 /// 165, 3e-10 at 173, 1e-4 at 183) and oscillate around the same floor, up to 3e-2 apart; in float32 they agree to
 /// 1.5e-6 until step 1056 (seed7), 1396 (defaults), 1603 (lr), then up to 0.3 apart (an RMSprop spike at a slightly
 /// different step). So poly-optim is held to the strict bounds only before that
-/// (<see cref="AmplifyingSections"/>), and after it to the same loss floor: the mean of the last 500 losses within
+/// (<see cref="AmplifyingSections"/>), and after it to the spread rule without those bounds (OpenBLAS parts from the
+/// reference BLAS just as far) and to the same loss floor: the mean of the last 500 losses within
 /// <see cref="FloorTolerance"/> of PyTorch's (measured at most 3.5e-4).
 /// </para>
 /// </remarks>
 [Category("Parity")]
 public sealed partial class PyTorchParityTests
 {
-    private const double Tolerance = 1e-4;
-    private const double Float64Tolerance = 1e-10;
-    private const double Float32TailTolerance = 1e-3;
-    private const int Float32StrictSteps = 100;
     private const double FloorTolerance = 1e-3;
     private const int FloorSteps = 500;
 
-    /// <summary>Sections whose optimiser amplifies round-off late in training: the steps held to the strict bounds, per dtype.</summary>
+    /// <summary>Sections trained by Adam: their k is <see cref="BlasSpreadRule.AdamK"/>.</summary>
+    private static readonly HashSet<string> AdamSections = ["optim"];
+
+    /// <summary>Sections whose optimiser amplifies round-off late in training: the steps held to the old bounds, per dtype.</summary>
     private static readonly Dictionary<string, (int Float32, int Float64)> AmplifyingSections = new()
     {
         ["poly-optim"] = (Float32: 1000, Float64: 150),
@@ -71,6 +71,17 @@ public sealed partial class PyTorchParityTests
         expected["poly-dynamic"] = ["defaults"];   // not step-comparable: one run, for the size of its loss
         Assert.Multiple(() =>
         {
+            foreach (var reference in ParityReference.All())
+            {
+                var twin = reference.OpenBlasTwin();
+                Assert.That(reference.Blas?.Name, Is.EqualTo("reference"), $"{reference}: recorded on the reference BLAS");
+                Assert.That(twin.Blas?.Name, Is.EqualTo("openblas"), $"{reference}: its twin recorded on OpenBLAS");
+                Assert.That(twin.Blas?.Libraries, Has.Some.Contains("openblas"), $"{reference}: the twin loaded OpenBLAS");
+                Assert.That(reference.Blas?.Libraries, Has.None.Contains("openblas"), $"{reference}: the reference did not");
+                Assert.That(twin.Options, Is.EqualTo(reference.Options), $"{reference}: the twin ran with the same options");
+                Assert.That(twin.Losses, Has.Length.EqualTo(reference.Losses.Length), $"{reference}: the twin's steps");
+            }
+
             Assert.That(covered, Is.EquivalentTo(expected));
             Assert.That(ParityReference.All().Where(r => !r.IsStepComparable).Select(r => r.Section), Is.EqualTo(new[] { "poly-dynamic" }));
             Assert.That(ParityReference.All().Where(r => r.Section.StartsWith("poly-", StringComparison.Ordinal)).Select(r => r.Result),
@@ -89,34 +100,15 @@ public sealed partial class PyTorchParityTests
             ? SectionTestContext.RunOnce(section, options.Steps, options.Lr, options.Seed, options.ScalarType)
             : SectionTestContext.Run(section, options.Steps, options.Sizes, options.Lr, options.Seed, dtype: options.ScalarType)).Training!;
         var losses = result.Losses.ToArray();
-        int comparable = losses.Length;
         bool amplifies = AmplifyingSections.TryGetValue(reference.Section, out var strictSteps);
-        if (amplifies)
-        {
-            comparable = Math.Min(losses.Length, float64 ? strictSteps.Float64 : strictSteps.Float32);
-        }
+        var verdict = CheckAgainstTheBlasSpread(reference, losses, amplifies ? (float64 ? strictSteps.Float64 : strictSteps.Float32) : null);
 
-        var whole = LossComparison.Compare(reference.Losses[..comparable], losses[..comparable]);
-        int startSteps = Math.Min(Float32StrictSteps, losses.Length);
-        var start = LossComparison.Compare(reference.Losses[..startSteps], losses[..startSteps]);
-        var everything = LossComparison.Compare(reference.Losses, losses);
-
-        TestContext.Out.WriteLine($"{reference}: worst relative deviation {everything.Worst:E2} at step {everything.WorstStep} over {everything.StepsCompared}/{everything.StepsInReference} steps; " +
-                                  $"first {startSteps} steps {start.Worst:E2}{(amplifies ? FormattableString.Invariant($"; first {comparable} steps {whole.Worst:E2}") : string.Empty)} (PyTorch {reference.TorchVersion})");
         Assert.Multiple(() =>
         {
             Assert.That(result.Losses, Has.Count.EqualTo(reference.Losses.Length));
             Assert.That(result.FirstLoss, Is.EqualTo(reference.Losses[0]).Within(1e-4).Percent, "the seeded start must match PyTorch's");
-            if (float64)
-            {
-                Assert.That(whole.Worst, Is.LessThanOrEqualTo(Float64Tolerance), $"float64, first {comparable} steps, worst at step {whole.WorstStep}");
-            }
-            else
-            {
-                Assert.That(start.Worst, Is.LessThanOrEqualTo(Tolerance), $"float32, first {startSteps} steps, worst at step {start.WorstStep}");
-                Assert.That(whole.Worst, Is.LessThanOrEqualTo(Float32TailTolerance), $"float32, first {comparable} steps, worst at step {whole.WorstStep}");
-            }
-
+            Assert.That(verdict.WorstRatio, Is.LessThanOrEqualTo(1),
+                FormattableString.Invariant($"every step within its allowance; worst at step {verdict.WorstStep}: deviation {verdict.Deviation:E2}, allowed {verdict.Allowed:E2}"));
             if (amplifies)
             {
                 // After the trajectories part: the same loss floor.
@@ -143,7 +135,7 @@ public sealed partial class PyTorchParityTests
     }
 
     [Test]
-    public void PolyDynamic_LearnsAsPyTorchDoes_ThoughItsDrawsDiffer()
+    public void PolyDynamic_FollowsPyTorchAtEveryPrintedStep()
     {
         var reference = ParityReference.Load(Path.Combine(ParityReference.Folder, "poly-dynamic.defaults.json"));
         var options = reference.Options;
@@ -156,18 +148,37 @@ public sealed partial class PyTorchParityTests
         TestContext.Out.WriteLine($"C#      {string.Join(' ', logged.Select(l => l.ToString("G4", CultureInfo.InvariantCulture)))}");
         Assert.Multiple(() =>
         {
-            Assert.That(reference.IsStepComparable, Is.False);
+            Assert.That(reference.IsStepComparable, Is.False, "recorded every 2000th step only");
             Assert.That(logged, Has.Length.EqualTo(reference.Losses.Length));
-            // Python's random and System.Random add x^4 and x^5 on different steps, so each printed loss may differ,
-            // but both fall the same way: within a factor of 2 at every print, and to the same floor.
+            // PythonRandom draws the script's random.randint(4, 6), so x^4 and x^5 come and go on PyTorch's steps: every
+            // printed loss agrees as the other polynomial sections' do (measured at most 1.9e-7 relative over 30000 steps).
             for (int i = 0; i < logged.Length; i++)
             {
-                Assert.That(logged[i] / reference.Losses[i], Is.InRange(0.5, 2.0), $"step {reference.LoggedSteps[i]}");
+                Assert.That(BlasSpreadRule.Relative(logged[i], reference.Losses[i]), Is.LessThanOrEqualTo(BlasSpreadRule.Float32Floor),
+                    $"step {reference.LoggedSteps[i]}");
             }
 
-            Assert.That(logged[^1], Is.EqualTo(reference.Losses[^1]).Within(5).Percent, "the final loss");
-            AssertSameResultLine(result.TutorialResult!, reference.Result!, 1e-2);
+            AssertSameResultLine(result.TutorialResult!, reference.Result!, 1e-6);
         });
+    }
+
+    /// <summary>
+    /// Checks <paramref name="losses"/> against the reference and its OpenBLAS twin by <see cref="BlasSpreadRule"/>, and
+    /// prints the figures: the worst ratio of deviation to allowance, and the steps compared now and by the old floor.
+    /// </summary>
+    private static BlasSpreadVerdict CheckAgainstTheBlasSpread(ParityReference reference, IReadOnlyList<double> losses, int? cappedSteps)
+    {
+        var twin = reference.OpenBlasTwin();
+        bool float64 = reference.Options.DType == "float64";
+        double k = AdamSections.Contains(reference.Section) ? BlasSpreadRule.AdamK : BlasSpreadRule.K;
+        var verdict = BlasSpreadRule.Check(reference.Losses, twin.Losses, losses, float64, k, cappedSteps);
+        var old = LossComparison.Compare(reference.Losses, losses);
+        var blas = LossComparison.Compare(reference.Losses, twin.Losses, floor: 0);
+        TestContext.Out.WriteLine(FormattableString.Invariant(
+            $"{reference}: worst deviation / allowed {verdict.WorstRatio:F3} at step {verdict.WorstStep} (deviation {verdict.Deviation:E2}, allowed {verdict.Allowed:E2}; k {k}); ") +
+            FormattableString.Invariant($"steps compared {verdict.StepsCompared} (old floor: {verdict.StepsComparedBefore}, worst there {old.Worst:E2}); ") +
+            FormattableString.Invariant($"PyTorch reference vs OpenBLAS worst {blas.Worst:E2} (PyTorch {reference.TorchVersion})"));
+        return verdict;
     }
 
     private static void AssertSameResultLine(string actual, string expected, double tolerance)
