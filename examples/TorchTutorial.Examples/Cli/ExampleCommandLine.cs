@@ -45,6 +45,7 @@ public sealed class ExampleCommandLine
     private readonly Option<string?> save = new("--save") { Description = "After training, save the model (and optimizer state) to FILE: .pt/.pth PyTorch, .safetensors, anything else TorchSharp's format" };
     private readonly Option<string?> load = new("--load") { Description = "Before training, load the model (and optimizer state) from FILE (format by extension, as --save)" };
     private readonly Option<string?> compare = new("--compare") { Description = "Compare the losses with FILE, a PyTorch run's output ('t loss' lines); exit 5 above --tolerance" };
+    private readonly Option<bool> fused = new("--fused") { Description = "optim: Adam with libtorch's fused kernel (torch.optim.Adam(fused=True)): one pass per parameter instead of about ten" };
     private readonly Option<double> tolerance = new("--tolerance") { Description = "Largest relative deviation --compare accepts", DefaultValueFactory = _ => ExampleOptions.DefaultTolerance };
 
     /// <summary>Builds the command.</summary>
@@ -52,7 +53,7 @@ public sealed class ExampleCommandLine
     {
         Root = new RootCommand("Learning PyTorch with Examples, in C# on TorchSharp. Runs one tutorial section, or all of them.")
         {
-            section, device, seed, steps, batch, input, hidden, output, lr, threads, logEvery, format, plot, compare, tolerance, dtype, save, load,
+            section, device, seed, steps, batch, input, hidden, output, lr, threads, logEvery, format, plot, compare, tolerance, dtype, save, load, fused,
         };
     }
 
@@ -173,7 +174,8 @@ public sealed class ExampleCommandLine
             CompareFile: compareFile,
             Checkpoints: checkpoints,
             Tolerance: toleranceValue,
-            DType: ParseDType(result.GetValue(dtype)!));
+            DType: ParseDType(result.GetValue(dtype)!),
+            FusedOptimizer: result.GetValue(fused));
     }
 
     private static int Positive(int value, string option) =>

@@ -17,6 +17,7 @@ namespace TorchTutorial.Examples.Cli;
 /// <param name="DType">The element type: float32 (the tutorial's) or float64.</param>
 /// <param name="Checkpoints">The <c>--load</c> and <c>--save</c> files.</param>
 /// <param name="Tolerance">The largest relative deviation <paramref name="CompareFile"/> accepts.</param>
+/// <param name="FusedOptimizer"><c>--fused</c>: the optim section's Adam runs libtorch's fused kernel.</param>
 public sealed record ExampleOptions(
     string Section,
     string Device,
@@ -31,7 +32,8 @@ public sealed record ExampleOptions(
     string? CompareFile,
     TorchTutorial.Examples.Sections.CheckpointFiles Checkpoints,
     double Tolerance,
-    TorchSharp.torch.ScalarType DType)
+    TorchSharp.torch.ScalarType DType,
+    bool FusedOptimizer = false)
 {
     /// <summary>The default for --tolerance: the parity tests' bound.</summary>
     public const double DefaultTolerance = 1e-4;

@@ -102,7 +102,7 @@ public sealed class ExampleProgram
                 {
                     torch.manual_seed(options.Seed);
                     var context = new SectionContext(options.Sizes, new TrainingOptions(run.Steps, run.LearningRate, run.LogEvery),
-                        device, options.Seed, progress, output, cancellationToken, options.DType, options.Checkpoints);
+                        device, options.Seed, progress, output, cancellationToken, options.DType, options.Checkpoints, options.FusedOptimizer);
                     var result = section.Run(context);
                     return context.CheckpointNotes.Count == 0 ? result : result with { Notes = [.. result.Notes, .. context.CheckpointNotes] };
                 });

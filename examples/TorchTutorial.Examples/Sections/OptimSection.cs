@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchTutorial.Data;
 using TorchTutorial.Modules;
+using TorchTutorial.Optimizers;
 using static TorchSharp.torch;
 
 namespace TorchTutorial.Examples.Sections;
@@ -49,7 +50,7 @@ public sealed class OptimSection : ITutorialSection
 
         // Use the optim package to define an Optimizer that will update the weights of the model for us.
         var learning_rate = context.LearningRate;
-        using var optimizer = optim.Adam(model.parameters(), lr: learning_rate);
+        using var optimizer = context.FusedOptimizer ? new FusedAdam(model.parameters(), lr: learning_rate) : optim.Adam(model.parameters(), lr: learning_rate);
         context.LoadCheckpoint(model, optimizer);   // --load FILE: start from a checkpoint
         var result = context.Train(t =>
         {

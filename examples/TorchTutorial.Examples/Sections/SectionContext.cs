@@ -18,10 +18,12 @@ public sealed class SectionContext
     /// <param name="cancellationToken">Stops training after the current step.</param>
     /// <param name="dtype">The element type of data and weights: float32 (the tutorial's) unless given.</param>
     /// <param name="checkpoints">The checkpoint to start from and where to save; none unless given.</param>
+    /// <param name="fusedOptimizer"><c>--fused</c>: sections that use Adam use the fused one.</param>
     public SectionContext(NetworkSizes sizes, TrainingOptions training, torch.Device device, long seed,
         IProgress<TrainingProgress>? progress = null, TextWriter? output = null, CancellationToken cancellationToken = default,
-        torch.ScalarType dtype = torch.ScalarType.Float32, CheckpointFiles? checkpoints = null)
+        torch.ScalarType dtype = torch.ScalarType.Float32, CheckpointFiles? checkpoints = null, bool fusedOptimizer = false)
     {
+        FusedOptimizer = fusedOptimizer;
         Checkpoints = checkpoints ?? CheckpointFiles.None;
         DType = dtype is torch.ScalarType.Float32 or torch.ScalarType.Float64
             ? dtype
@@ -37,6 +39,9 @@ public sealed class SectionContext
 
     /// <summary>N, D_in, H, D_out.</summary>
     public NetworkSizes Sizes { get; }
+
+    /// <summary><c>--fused</c>: Adam with libtorch's fused kernel (<see cref="TorchTutorial.Optimizers.FusedAdam"/>).</summary>
+    public bool FusedOptimizer { get; }
 
     /// <summary>Steps, learning rate and logging interval.</summary>
     public TrainingOptions Training { get; }
