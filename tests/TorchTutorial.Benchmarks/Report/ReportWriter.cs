@@ -570,7 +570,8 @@ public static class ReportWriter
 
         var p0 = r.PyTorch[0];
         md.AppendLine("In one run (`pytorch_steps.py`), per section: **ours**, the C# examples program (`--threads 1 --format tutorial`, the scripts' output); " +
-            "**raw TorchSharp**, the same loop written directly on TorchSharp (the benchmark program's `direct` mode, §1's *direct*); the note's scripts " +
+            "**raw TorchSharp**, the same loop written directly on TorchSharp (the benchmark program's `direct` mode, §1's *direct*, which prints nothing, " +
+            "while ours and the scripts format and print every step's loss); the note's scripts " +
             "(`tests/Parity/scripts/*.py`, printing `t loss` every step, `--threads 1`) in Debian's PyTorch on the **reference BLAS** and the same PyTorch on " +
             "**OpenBLAS** (`LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp`, the fair peer); for optim also ours with `--fused`. Every program runs " +
             $"as a whole process, {p0.ShortSteps} steps and {p0.OursLongSteps} (C#), {p0.PytorchOpenBlasLongSteps?.ToString(Inv) ?? "–"} (OpenBLAS) or " +
