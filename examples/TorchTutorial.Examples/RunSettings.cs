@@ -37,6 +37,12 @@ public sealed record RunSettings(
     double Tolerance,
     CheckpointFiles Checkpoints)
 {
+    /// <summary>
+    /// <c>--fused</c>: the optim section's Adam updates every parameter in one pass of libtorch's fused kernel
+    /// (<see cref="Optimizers.FusedAdam"/>, PyTorch's <c>Adam(fused=True)</c>) instead of TorchSharp's <c>optim.Adam</c>.
+    /// </summary>
+    public bool FusedAdam { get; init; }
+
     /// <summary>The default for --tolerance: the parity tests' bound.</summary>
     public const double DefaultTolerance = 1e-4;
 

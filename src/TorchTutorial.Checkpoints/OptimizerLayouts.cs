@@ -115,10 +115,22 @@ internal static class OptimizerLayouts
     public static string SupportedNames => string.Join(", ", All.Select(l => l.Name));
 
     /// <summary>The layout for this optimizer's exact class, or null when its state cannot be checkpointed.</summary>
-    public static OptimizerLayout? Find(optim.Optimizer optimizer) => All.FirstOrDefault(l => l.Type == optimizer.GetType());
+    public static OptimizerLayout? Find(optim.Optimizer optimizer) =>
+        All.FirstOrDefault(l => l.Type == optimizer.GetType())
+        ?? All.FirstOrDefault(l => l.Type.IsInstanceOfType(optimizer));   // a subclass keeps its base's state: TorchTutorial's FusedAdam is an Adam
 
     /// <summary>The layout for a TorchSharp class name as <c>save_state_dict</c> writes it, or null.</summary>
-    public static OptimizerLayout? FindByName(string name) => All.FirstOrDefault(l => l.Name == name);
+    public static OptimizerLayout? FindByName(string name) =>
+        All.FirstOrDefault(l => l.Name == name) ?? (Subclasses.TryGetValue(name, out var baseName) ? FindByName(baseName) : null);
+
+    /// <summary>
+    /// Optimizer classes outside TorchSharp that keep exactly their base class's state, by the name
+    /// <c>save_state_dict</c> writes for them (their own class name).
+    /// </summary>
+    private static readonly Dictionary<string, string> Subclasses = new(StringComparer.Ordinal)
+    {
+        ["FusedAdam"] = "Adam",   // TorchTutorial.Optimizers.FusedAdam : TorchSharp.Modules.Adam
+    };
 
     private static HyperParameterSpec Number(string key, Func<OptimizerOptions, double?> get, Action<OptimizerOptions, double> set) =>
         new(key, HyperParameterKind.Number, o => get(o) ?? throw Unset(key), (o, v) => set(o, (double)v));

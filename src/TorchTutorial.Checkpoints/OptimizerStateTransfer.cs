@@ -67,7 +67,7 @@ internal static class OptimizerStateTransfer
     public static void Validate(OptimizerRecord record, optim.Optimizer optimizer)
     {
         var layout = LayoutOf(optimizer);
-        if (record.Kind is not null && record.Kind != layout.Name)
+        if (record.Kind is not null && OptimizerLayouts.FindByName(record.Kind) != layout)
         {
             throw Mismatch($"it holds {record.Kind} optimizer state, but the optimizer is {layout.Name}.");
         }

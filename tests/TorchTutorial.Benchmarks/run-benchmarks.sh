@@ -6,8 +6,8 @@
 # Phases (each a separate process; the 1-minute load average before and after each one is recorded, because the
 # machine may be shared): build; machine facts; facade vs direct, interleaved; the facade with and without
 # TrainingLoop's allocator setting, alternating processes (before/after of that change); the phase breakdown (both
-# allocators); BenchmarkDotNet (sections, floors, loop overhead, scaling, threads); the memory soaks; startup; PyTorch
-# side by side; the report.
+# allocators); BenchmarkDotNet (sections, floors, loop overhead, scaling, threads); the memory soaks; startup; ours, raw
+# TorchSharp and PyTorch (reference BLAS and OpenBLAS) side by side, and the examples' peak memory; the report.
 # Results go to $BENCH_RESULTS (default tests/TorchTutorial.Benchmarks/bin/results); the report to $BENCH_REPORT
 # (default docs/benchmarks.md). Needs the .NET SDK and, for the PyTorch comparison, Debian's python3-torch.
 set -euo pipefail
@@ -100,7 +100,7 @@ phase breakdown-glibc env TORCHTUTORIAL_MALLOC_TUNING=0 "$BENCH" breakdown glibc
 # BenchmarkDotNet: all five suites in one process (in-process toolchain).
 phase benchmarkdotnet "$BENCH" bdn sections floors loop scaling threads
 
-# Memory: 100,000 steps after warm-up through the facade; the same loop without a DisposeScope; (shorter, it is slow)
+# Memory: 100,000 steps from step 0 through the facade; the same loop without a DisposeScope; (shorter, it is slow)
 # the facade with glibc's allocator defaults; and the facade with the 64 MiB trim threshold that was tried and rejected.
 phase memory-facade "$BENCH" memory facade 100000
 phase memory-noscope "$BENCH" memory noscope 100000
@@ -123,7 +123,10 @@ startup() {
 phase startup startup
 
 if $PYTHON -c 'import torch' 2>/dev/null; then
-  phase pytorch $PYTHON tests/TorchTutorial.Benchmarks/pytorch_steps.py --repo "$ROOT" --examples "$EXAMPLES" --out "$RESULTS/pytorch.json" --threads 1 --long 420
+  # Side by side, interleaved: ours, raw TorchSharp, PyTorch on the reference BLAS and on OpenBLAS (optim also --fused);
+  # then the examples program's peak memory at --steps 2000 and 20000.
+  phase pytorch $PYTHON tests/TorchTutorial.Benchmarks/pytorch_steps.py --repo "$ROOT" --examples "$EXAMPLES" --bench "$ROOT/$BENCH" \
+    --out "$RESULTS/pytorch.json" --threads 1 --memory
 else
   echo "== pytorch: skipped, Debian's python3-torch is not installed (apt-get install python3-torch)"
 fi

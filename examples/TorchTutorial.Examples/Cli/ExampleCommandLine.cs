@@ -39,6 +39,7 @@ public sealed class ExampleCommandLine
     private readonly Option<string?> save = new("--save") { Description = "After training, save the model (and optimizer state) to FILE: .pt/.pth PyTorch, .safetensors, anything else TorchSharp's format" };
     private readonly Option<string?> load = new("--load") { Description = "Before training, load the model (and optimizer state) from FILE (format by extension, as --save)" };
     private readonly Option<string?> compare = new("--compare") { Description = "Compare the losses with FILE, a PyTorch run's output ('t loss' lines); exit 5 above --tolerance" };
+    private readonly Option<bool> fused = new("--fused") { Description = "optim: Adam with libtorch's fused kernel (torch.optim.Adam(fused=True)): one pass per parameter instead of about ten" };
     private readonly Option<double> tolerance = new("--tolerance") { Description = "Largest relative deviation --compare accepts", DefaultValueFactory = _ => RunSettings.DefaultTolerance };
 
     /// <summary>Builds the command.</summary>
@@ -46,7 +47,7 @@ public sealed class ExampleCommandLine
     {
         Root = new RootCommand("Learning PyTorch with Examples, in C# on TorchSharp. Runs one tutorial section, or all of them.")
         {
-            section, device, seed, steps, batch, input, hidden, output, lr, threads, logEvery, format, plot, compare, tolerance, dtype, save, load,
+            section, device, seed, steps, batch, input, hidden, output, lr, threads, logEvery, format, plot, compare, tolerance, dtype, save, load, fused,
         };
     }
 
@@ -163,6 +164,12 @@ public sealed class ExampleCommandLine
         var training = sections.ToDictionary(s => s, s => s.Training is { } defaults
             ? Checked(() => new TrainingOptions(stepsGiven ?? defaults.Steps, lrGiven ?? defaults.LearningRate, everyGiven ?? defaults.LogEvery))
             : null);
+        bool fusedAdam = result.GetValue(fused);
+        if (fusedAdam && single?.Name != "optim")
+        {
+            throw new UsageException($"--fused switches the optim section's Adam to the fused kernel; '{name}' is not optim.");
+        }
+
         int threadCount = result.GetValue(threads);
         if (threadCount <= 0)
         {
@@ -176,7 +183,7 @@ public sealed class ExampleCommandLine
         var chosenDevice = DeviceSelection.Select(deviceRequest);
         return sections
             .Select(s => new RunSettings(s, chosenDevice, result.GetValue(seed), sizes, elementType, training[s],
-                threadCount, outputFormat, plotFile, compareFile, toleranceValue, checkpoints))
+                threadCount, outputFormat, plotFile, compareFile, toleranceValue, checkpoints) { FusedAdam = fusedAdam })
             .ToArray();
     }
 

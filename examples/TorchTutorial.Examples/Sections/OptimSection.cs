@@ -33,8 +33,11 @@ public static class OptimSection
         // the model for us. Here we will use Adam; the optim package contains many other
         // optimization algorithms. The first argument to the Adam constructor tells the
         // optimizer which Tensors it should update.
+        // (--fused: PyTorch's Adam(fused=True), libtorch's one-pass kernel; the same algorithm, other float32 round-off.)
         var learning_rate = context.LearningRate;
-        using var optimizer = optim.Adam(model.parameters(), lr: learning_rate);
+        using var optimizer = context.Settings.FusedAdam
+            ? TorchTutorial.Optimizers.Optim.Adam(model.parameters(), lr: learning_rate, fused: true)
+            : optim.Adam(model.parameters(), lr: learning_rate);
         context.LoadCheckpoint(model, optimizer);   // --load FILE: start from a checkpoint
         var result = context.Train(t =>
         {

@@ -24,10 +24,15 @@ public sealed class ResultFiles
         MemoryFacadeEnv = Read<MemorySoak.Result>("memory-facade-env.json");
         Startup = ReadLines<Modes.Startup.Result>("startup.jsonl");
         StartupCli = ReadNumbers(Path.Combine(directory, "startup-cli.txt"));
-        PyTorch = Read<List<PyTorchRow>>("pytorch.json") ?? [];
+        var peers = Read<PeerResults>("pytorch.json");
+        PyTorch = peers?.Steps ?? [];
+        CliMemory = peers?.Memory ?? [];
         Phases = ReadPhases(Path.Combine(directory, "phases.tsv"));
         Bdn = BdnResults.Load(Path.Combine(directory, "bdn", "results"));
     }
+
+    /// <summary>The examples program's peak memory at 2,000 and 20,000 steps (pytorch_steps.py --memory).</summary>
+    public List<CliMemoryRow> CliMemory { get; }
 
     /// <summary>The folder.</summary>
     public string Directory { get; }
@@ -142,8 +147,22 @@ public sealed class ResultFiles
     }
 }
 
-/// <summary>One PyTorch-vs-C# row from pytorch_steps.py.</summary>
-public sealed record PyTorchRow(string Section, string Script, double PytorchMsPerStep, double CsharpCliMsPerStep, int ShortSteps, int LongSteps, int CsharpLongSteps, int Repeats);
+/// <summary>pytorch.json, written by pytorch_steps.py: time per step side by side, and the examples program's peak memory.</summary>
+public sealed record PeerResults(List<PyTorchRow> Steps, List<CliMemoryRow>? Memory);
+
+/// <summary>
+/// One section side by side from pytorch_steps.py: ours (the examples program), raw TorchSharp (the benchmark program's
+/// direct mode), PyTorch on the reference BLAS and on OpenBLAS, and for optim ours with --fused; wall and CPU ms per step.
+/// </summary>
+public sealed record PyTorchRow(string Section, string Script, int ShortSteps, int Repeats, double LoadAverage,
+    double OursWallMsPerStep, double OursCpuMsPerStep, int OursLongSteps,
+    double TorchsharpWallMsPerStep, double TorchsharpCpuMsPerStep, int TorchsharpLongSteps,
+    double PytorchReferenceWallMsPerStep, double PytorchReferenceCpuMsPerStep, int PytorchReferenceLongSteps,
+    double? PytorchOpenBlasWallMsPerStep = null, double? PytorchOpenBlasCpuMsPerStep = null, int? PytorchOpenBlasLongSteps = null,
+    double? OursFusedWallMsPerStep = null, double? OursFusedCpuMsPerStep = null, int? OursFusedLongSteps = null);
+
+/// <summary>The examples program's peak resident memory (VmHWM) at --steps 2000 and 20000.</summary>
+public sealed record CliMemoryRow(string Section, long PeakKb2000, long PeakKb20000, double LoadAverage);
 
 /// <summary>One phase of the script: name, start and end (Unix seconds), 1-minute load average before and after, and its command.</summary>
 public sealed record PhaseRow(string Name, long Start, long End, string LoadBefore, string LoadAfter, string Command);

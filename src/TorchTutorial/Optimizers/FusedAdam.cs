@@ -1,0 +1,254 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace TorchTutorial.Optimizers;
+
+/// <summary>
+/// Adam that updates all of a parameter group's tensors in one pass per tensor, as PyTorch's
+/// <c>torch.optim.Adam(params, fused=True)</c> does: libtorch's own fused kernel <c>torch._fused_adam_</c>, called
+/// through TorchScript because TorchSharp does not bind it. TorchSharp's <see cref="TorchSharp.Modules.Adam"/> issues
+/// about ten separate kernels per parameter per step (negate, two scales, two adds, the square, square root, divide,
+/// add ε, the update), each a full pass over the weights; the fused kernel reads and writes each element once.
+/// </summary>
+/// <remarks>
+/// It is a <see cref="TorchSharp.Modules.Adam"/>: same constructor arguments, same param groups and options
+/// (<see cref="TorchSharp.Modules.Adam.Options"/>), and the same per-parameter state objects
+/// (<see cref="TorchSharp.Modules.Adam.State"/>: <c>step</c>, <c>exp_avg</c>, <c>exp_avg_sq</c>, <c>max_exp_avg_sq</c>),
+/// so <c>state_dict()</c>, <c>load_state_dict</c> and code that reads or replaces that state treat it as Adam. The
+/// state's <c>step</c> stays the source of truth: the float step tensors the kernel needs are this optimizer's own and are
+/// refilled from it whenever someone else changed it (a loaded checkpoint). Learning-rate schedulers work as with Adam:
+/// every step reads each group's current options.
+/// <para>
+/// The arithmetic is PyTorch's (L2 weight decay added to the gradient, bias corrections from the step, ε added after the
+/// corrected square root); float32 results differ from <see cref="TorchSharp.Modules.Adam"/>'s only by round-off, because
+/// the kernel evaluates the same formula in a different order. Supported element types are libtorch's for the kernel:
+/// float32, float64, float16 and bfloat16. Parameters without a gradient are skipped, as by Adam.
+/// </para>
+/// <para>Dispose it (as any TorchSharp optimizer) to release its state tensors.</para>
+/// </remarks>
+public sealed class FusedAdam : TorchSharp.Modules.Adam
+{
+    // TorchScript: what torch.optim.Adam(fused=True) runs for a group (torch/optim/adam.py, _fused_adam): the steps first.
+    private const string ScriptText = """
+        def fused_adam_step(params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor], exp_avg_sqs: List[Tensor], max_exp_avg_sqs: List[Tensor], steps: List[Tensor], lr: float, beta1: float, beta2: float, weight_decay: float, eps: float, amsgrad: bool, maximize: bool):
+            torch._foreach_add_(steps, 1.0)
+            torch._fused_adam_(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, lr=lr, beta1=beta1, beta2=beta2, weight_decay=weight_decay, eps=eps, amsgrad=amsgrad, maximize=maximize)
+
+        """;   // the blank line: TorchScript's parser fails on a last statement that has no newline
+
+    // One compiled function for the process: compiling is a few milliseconds, and running a function is thread-safe.
+    private static readonly Lazy<jit.CompilationUnit> Script = new(() => jit.compile(ScriptText), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private readonly Dictionary<IntPtr, StepCounter> counters = [];
+    private readonly GroupBuffers buffers = new();
+    private bool disposed;
+
+    // False when an argument check threw before Adam's constructor ran: then Adam's own fields are null and its
+    // Dispose (which the finalizer calls) would throw on the finalizer thread.
+    private bool constructed;
+
+    /// <summary>Creates a fused Adam over <paramref name="parameters"/> with PyTorch's defaults.</summary>
+    /// <param name="parameters">The parameters to optimize (at least one).</param>
+    /// <param name="lr">Learning rate, a finite number ≥ 0 (default 1e-3).</param>
+    /// <param name="beta1">Decay of the running mean of the gradient, in [0, 1) (default 0.9).</param>
+    /// <param name="beta2">Decay of the running mean of the squared gradient, in [0, 1) (default 0.999).</param>
+    /// <param name="eps">Added to the denominator for stability, a finite number ≥ 0 (default 1e-8).</param>
+    /// <param name="weight_decay">L2 penalty added to the gradient, a finite number ≥ 0 (default 0).</param>
+    /// <param name="amsgrad">Use the AMSGrad variant (the running maximum of the squared-gradient mean).</param>
+    /// <param name="maximize">Maximize the objective instead of minimizing it.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
+    /// <exception cref="ArgumentException">There are no parameters, or one cannot be updated by the fused kernel.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is out of its range (the message names it and the range).</exception>
+    public FusedAdam(IEnumerable<Parameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8,
+        double weight_decay = 0, bool amsgrad = false, bool maximize = false)
+        : this(SingleGroup(parameters), lr, beta1, beta2, eps, weight_decay, amsgrad, maximize)
+    {
+    }
+
+    /// <summary>Creates a fused Adam over parameter groups; options a group leaves unset come from these arguments.</summary>
+    /// <inheritdoc cref="FusedAdam(IEnumerable{Parameter}, double, double, double, double, double, bool, bool)" />
+    public FusedAdam(IEnumerable<ParamGroup> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8,
+        double weight_decay = 0, bool amsgrad = false, bool maximize = false)
+        : base(CheckedGroups(parameters, lr, beta1, beta2, eps, weight_decay), lr, beta1, beta2, eps, weight_decay, amsgrad, maximize)
+    {
+        constructed = true;
+        try
+        {
+            _ = Script.Value;   // compile now, so that a libtorch without the kernel fails here and not in the first step
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Performs one optimization step: one fused kernel call per parameter group.</summary>
+    /// <param name="closure">Optional: re-evaluates the model and returns the loss (run with gradients enabled).</param>
+    /// <returns>The closure's loss, or null without a closure.</returns>
+    /// <exception cref="ObjectDisposedException">The optimizer was disposed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A group's options were changed to values out of range.</exception>
+    public override Tensor step(Func<Tensor>? closure = null)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        Tensor? loss = null;
+        if (closure is not null)
+        {
+            using (enable_grad())
+            {
+                loss = closure();
+            }
+        }
+
+        using (no_grad())
+        using (NewDisposeScope())
+        {
+            foreach (var group in _parameter_groups)
+            {
+                StepGroup(group);
+            }
+        }
+
+        return loss!;
+    }
+
+    /// <inheritdoc />
+    public override void add_param_group(TorchSharp.Modules.ParamGroup param_group)
+    {
+        ArgumentNullException.ThrowIfNull(param_group);
+        base.add_param_group(param_group);
+        var options = (Options)param_group.Options;
+        AdamHyperParameters.Check(options.LearningRate!.Value, options.beta1!.Value, options.beta2!.Value, options.eps!.Value, options.weight_decay!.Value);
+        foreach (var p in param_group.Parameters)
+        {
+            CheckParameter(p);
+            counters[p.Handle] = new StepCounter(zeros(Array.Empty<long>(), ScalarType.Float32, p.device).DetachFromDisposeScope());
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (!constructed)
+        {
+            return;
+        }
+
+        if (disposing && !disposed)
+        {
+            disposed = true;
+            foreach (var counter in counters.Values)
+            {
+                counter.Tensor.Dispose();
+            }
+
+            counters.Clear();
+            buffers.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void StepGroup(TorchSharp.Modules.ParamGroup group)
+    {
+        var options = (Options)group.Options;
+        double lr = options.LearningRate!.Value, beta1 = options.beta1!.Value, beta2 = options.beta2!.Value;
+        double eps = options.eps!.Value, weightDecay = options.weight_decay!.Value;
+        bool amsgrad = options.amsgrad!.Value, maximize = options.maximize!.Value;
+        AdamHyperParameters.Check(lr, beta1, beta2, eps, weightDecay);
+
+        buffers.Clear();
+        foreach (var p in group.Parameters)
+        {
+            var grad = p.grad;   // a new handle, released with the step's DisposeScope
+            if (grad is null)
+            {
+                continue;
+            }
+
+            var state = (State)_state[p.Handle];
+            var counter = counters[p.Handle];
+            if (counter.Tensor.device_type != p.device_type || counter.Tensor.device_index != p.device_index)
+            {
+                // Optimizer.to(device) moved the state: the step tensor follows.
+                counter.Tensor.Dispose();
+                counter = new StepCounter(zeros(Array.Empty<long>(), ScalarType.Float32, p.device).DetachFromDisposeScope()) { Value = -1 };
+                counters[p.Handle] = counter;
+            }
+
+            if (counter.Value != state.step)
+            {
+                // The state's step was set from outside (a checkpoint): the kernel's step tensor follows it.
+                counter.Tensor.fill_(state.step);
+                counter.Value = state.step;
+            }
+
+            if (amsgrad && state.max_exp_avg_sq is null)
+            {
+                // amsgrad switched on after the state was created (as PyTorch does, start the maximum at zero).
+                state.max_exp_avg_sq = zeros_like(p).DetachFromDisposeScope();
+            }
+
+            buffers.Add(p, grad, state, counter.Tensor, amsgrad);
+            state.step++;
+            counter.Value = state.step;
+        }
+
+        if (buffers.Count == 0)
+        {
+            return;
+        }
+
+        Script.Value.invoke("fused_adam_step",
+            buffers.Params(), buffers.Grads(), buffers.ExpAvgs(), buffers.ExpAvgSqs(), buffers.MaxExpAvgSqs(amsgrad), buffers.Steps(),
+            buffers.Scalar(0, lr), buffers.Scalar(1, beta1), buffers.Scalar(2, beta2), buffers.Scalar(3, weightDecay), buffers.Scalar(4, eps),
+            amsgrad, maximize);
+    }
+
+    private static IEnumerable<ParamGroup> SingleGroup(IEnumerable<Parameter> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return [new ParamGroup { Parameters = parameters.ToArray() }];
+    }
+
+    private static IEnumerable<ParamGroup> CheckedGroups(IEnumerable<ParamGroup> groups, double lr, double beta1, double beta2, double eps, double weightDecay)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        AdamHyperParameters.Check(lr, beta1, beta2, eps, weightDecay);
+        var list = groups.ToArray();
+        foreach (var group in list)
+        {
+            ArgumentNullException.ThrowIfNull(group, nameof(groups));
+            group.Parameters = group.Parameters?.ToArray() ?? throw new ArgumentException("A parameter group has no parameters (Parameters is null).", nameof(groups));
+        }
+
+        if (list.Sum(g => g.Parameters.Count()) == 0)
+        {
+            throw new ArgumentException("FusedAdam got an empty parameter list: pass the model's parameters(), e.g. new FusedAdam(model.parameters()).", "parameters");
+        }
+
+        return list;
+    }
+
+    private static void CheckParameter(Parameter p)
+    {
+        if (p.dtype is not (ScalarType.Float32 or ScalarType.Float64 or ScalarType.Float16 or ScalarType.BFloat16))
+        {
+            throw new ArgumentException($"The fused Adam kernel updates float32, float64, float16 and bfloat16 parameters; this one is {p.dtype}. Use torch.optim.Adam for it.", "parameters");
+        }
+
+        if (p.is_sparse)
+        {
+            throw new ArgumentException("The fused Adam kernel updates dense parameters; this one is sparse. Use torch.optim.Adam for it.", "parameters");
+        }
+    }
+
+    /// <summary>The float step tensor the kernel reads, and the step it holds (mirrors <see cref="TorchSharp.Modules.Adam.State.step"/>).</summary>
+    private sealed class StepCounter(Tensor tensor)
+    {
+        public Tensor Tensor { get; } = tensor;
+
+        public long Value { get; set; }
+    }
+}
