@@ -46,7 +46,7 @@ for (int t = 0; t < 500; t++)
 
     // Compute and print loss using operations on Tensors.
     // Now loss is a Tensor of shape (1,)
-    // loss.item() gets the a scalar value held in the loss.
+    // loss.item() gets the scalar value held in the loss.
     var loss = (y_pred - y).pow(2).sum();
     Console.WriteLine($"{t} {Repr(loss.item<float>())}");
 

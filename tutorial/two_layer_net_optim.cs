@@ -35,7 +35,7 @@ var loss_fn = nn.MSELoss(reduction: nn.Reduction.Sum);
 
 // Use the optim package to define an Optimizer that will update the weights of
 // the model for us. Here we will use Adam; the optim package contains many other
-// optimization algoriths. The first argument to the Adam constructor tells the
+// optimization algorithms. The first argument to the Adam constructor tells the
 // optimizer which Tensors it should update.
 var learning_rate = 1e-4;
 var optimizer = torch.optim.Adam(model.parameters(), lr: learning_rate);
