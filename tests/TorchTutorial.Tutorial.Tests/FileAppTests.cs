@@ -1,0 +1,64 @@
+namespace TorchTutorial.Tutorial.Tests;
+
+/// <summary>
+/// Every file-based app in tutorial/ runs with <c>dotnet run tutorial/X.cs</c> and prints, byte for byte, what its
+/// workbench section prints with <c>--format tutorial</c> (the examples program of this solution, run as a process).
+/// </summary>
+[Category("FileApps")]
+[Parallelizable(ParallelScope.Children)]
+public sealed class FileAppTests
+{
+    private static IEnumerable<TutorialApp> Apps => TutorialApp.All;
+
+    [TestCaseSource(nameof(Apps))]
+    public async Task App_PrintsExactlyWhatItsWorkbenchSectionPrints(TutorialApp app)
+    {
+        var run = await FileAppRuns.Of(app);
+        TestContext.Out.WriteLine($"dotnet run {app.RelativePath}: {run.Elapsed.TotalSeconds:F1} s (build, if needed, and run)");
+        Assert.That(run.ExitCode, Is.Zero, $"dotnet run {app.RelativePath} failed:\n{run.Stdout}\n{run.Stderr}");
+
+        string workbench = await WorkbenchRuns.OutputOf(app);
+
+        Assert.That(run.Stdout, Is.EqualTo(workbench), $"{app.RelativePath} vs the '{app.Section}' section");
+    }
+
+    [TestCaseSource(nameof(Apps))]
+    public async Task App_HeaderStatesItsFirstOutputLine(TutorialApp app)
+    {
+        // The expected output is the workbench's (the app must print the same, see above); its first line with a
+        // number: "0 29428664.0", "99 3238.300537109375", or the clamp input's first row.
+        string first = (await WorkbenchRuns.OutputOf(app)).Split('\n').First(line => line.Any(char.IsDigit)).TrimEnd('\r');
+        Assert.That(Header(app), Does.Contain(first), $"the comment at the top of {app.RelativePath} should state its expected output");
+    }
+
+    [TestCaseSource(nameof(Apps))]
+    public void App_KeepsTheTutorialConventions(TutorialApp app)
+    {
+        var lines = File.ReadAllLines(Path.Combine(RepositoryPaths.Tutorial, app.File));
+        int device = Array.IndexOf(lines, "var device = torch.device(\"cpu\");");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines, Does.Contain("#:project ../src/TorchTutorial"), "the tutorial's classes come from the library");
+            Assert.That(lines.Where(l => l.StartsWith("#:project", StringComparison.Ordinal) || l.StartsWith("#:package", StringComparison.Ordinal)),
+                Has.Exactly(1).Items, "the library is the only reference (TorchSharp comes with it)");
+            Assert.That(lines, Does.Contain("#:property PublishAot=false"), "file-based apps default to Native AOT, which TorchSharp does not support");
+            Assert.That(lines, Does.Contain("torch.manual_seed(0);"));
+            Assert.That(device, Is.Not.EqualTo(-1), "the device line the README tells readers to edit");
+            Assert.That(device >= 0 && device + 1 < lines.Length ? lines[device + 1] : null,
+                Is.EqualTo("// device = torch.device(\"cuda:0\"); // Uncomment this to run on GPU"));
+        });
+    }
+
+    [Test]
+    public void Catalog_ListsEveryAppInTheTutorialFolder()
+    {
+        var files = Directory.GetFiles(RepositoryPaths.Tutorial, "*.cs").Select(Path.GetFileName);
+
+        Assert.That(files, Is.EquivalentTo(TutorialApp.All.Select(app => app.File)), "every tutorial/*.cs belongs in TutorialApp.All, and every entry there in tutorial/");
+    }
+
+    /// <summary>The comment lines above the first <c>#:</c> directive.</summary>
+    private static string Header(TutorialApp app) =>
+        string.Join('\n', File.ReadLines(Path.Combine(RepositoryPaths.Tutorial, app.File)).TakeWhile(line => line.StartsWith("//", StringComparison.Ordinal)));
+}

@@ -1,0 +1,38 @@
+using TorchSharp;
+using TorchTutorial.Output;
+
+namespace TorchTutorial.Tutorial.Tests.Output;
+
+/// <summary>The library's Python float repr, which the apps print every loss with.</summary>
+public sealed class PythonFloatTests
+{
+    // Expected strings are what CPython 3 prints for the same double.
+    [TestCase(29428664.0, "29428664.0")]
+    [TestCase(3.0050463465158828e-05, "3.0050463465158828e-05")]
+    [TestCase(628.283935546875, "628.283935546875")]
+    [TestCase(0.0001, "0.0001")]
+    [TestCase(0.00001, "1e-05")]
+    [TestCase(1e16, "1e+16")]
+    [TestCase(1e15, "1000000000000000.0")]
+    [TestCase(123456789012345678.0, "1.2345678901234568e+17")]
+    [TestCase(-6.71270206087371e-10, "-6.71270206087371e-10")]
+    [TestCase(0.0, "0.0")]
+    [TestCase(-0.0, "-0.0")]
+    [TestCase(double.NaN, "nan")]
+    [TestCase(double.PositiveInfinity, "inf")]
+    [TestCase(double.NegativeInfinity, "-inf")]
+    public void Repr_MatchesPython(double value, string expected)
+    {
+        Assert.That(PythonFloat.Repr(value), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Repr_OfAFloat32Tensor_IsPythonsLossItem()
+    {
+        // Python: torch.tensor(0.1).item() is the float32 nearest 0.1 widened to a double.
+        TorchTutorial.Runtime.TorchRuntime.EnsureLoaded();
+        using var tensor = torch.tensor(0.1f);
+
+        Assert.That(PythonFloat.Repr(tensor), Is.EqualTo("0.10000000149011612"));
+    }
+}
