@@ -22,6 +22,8 @@ public sealed record TutorialApp(string File, string Section)
         new("polynomial_nn.cs", "poly-nn"),
         new("polynomial_optim.cs", "poly-optim"),
         new("polynomial_module.cs", "poly-module"),
+        new("dynamic_net.cs", "dynamic"),
+        new("polynomial_dynamic_net.cs", "poly-dynamic"),
     ];
 
     /// <summary>The app's path from the repository root, as the README's command names it.</summary>

@@ -1,3 +1,4 @@
+using TorchTutorial.Output;
 using System.Globalization;
 using Spectre.Console;
 using TorchTutorial.Examples.Sections;

@@ -1,3 +1,4 @@
+using TorchTutorial.Output;
 using TorchTutorial.Examples.Sections;
 using TorchTutorial.Training;
 

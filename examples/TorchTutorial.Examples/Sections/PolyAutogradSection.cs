@@ -4,7 +4,7 @@
 // Expected output (seed 0; `-- poly-autograd --format tutorial`): 99 3238.300537109375 ... 1999 12.286677360534668, then
 // Result: y = 0.058623358607292175 + 0.8372474908828735 x + -0.010113503783941269 x^2 + -0.09055762737989426 x^3
 using static TorchSharp.torch;
-using static TorchTutorial.Examples.Output.PythonFloat;
+using static TorchTutorial.Output.PythonFloat;
 
 namespace TorchTutorial.Examples.Sections;
 

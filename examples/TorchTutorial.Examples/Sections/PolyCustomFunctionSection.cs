@@ -5,7 +5,7 @@
 // then Result: y = -6.71270206087371e-10 + -2.208526849746704 * P3(-3.392665037793563e-10 + 0.2554861009120941 x)
 using TorchTutorial.Functions;
 using static TorchSharp.torch;
-using static TorchTutorial.Examples.Output.PythonFloat;
+using static TorchTutorial.Output.PythonFloat;
 
 namespace TorchTutorial.Examples.Sections;
 

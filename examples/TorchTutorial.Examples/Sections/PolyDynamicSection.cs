@@ -8,7 +8,7 @@
 using TorchTutorial.Modules;
 using TorchTutorial.Python;
 using static TorchSharp.torch;
-using static TorchTutorial.Examples.Output.PythonFloat;
+using static TorchTutorial.Output.PythonFloat;
 
 namespace TorchTutorial.Examples.Sections;
 

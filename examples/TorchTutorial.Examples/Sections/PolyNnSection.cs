@@ -5,7 +5,7 @@
 // Result: y = -0.01462855190038681 + 0.8441022634506226 x + 0.0025236692745238543 x^2 + -0.09153266251087189 x^3
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static TorchTutorial.Examples.Output.PythonFloat;
+using static TorchTutorial.Output.PythonFloat;
 
 namespace TorchTutorial.Examples.Sections;
 

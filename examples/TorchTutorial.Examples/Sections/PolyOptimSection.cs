@@ -5,7 +5,7 @@
 // Result: y = 0.0006644774693995714 + 0.857060432434082 x + 0.0006647766567766666 x^2 + -0.09300390630960464 x^3
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static TorchTutorial.Examples.Output.PythonFloat;
+using static TorchTutorial.Output.PythonFloat;
 
 namespace TorchTutorial.Examples.Sections;
 

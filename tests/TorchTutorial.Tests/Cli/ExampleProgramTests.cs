@@ -178,7 +178,7 @@ public sealed partial class ExampleProgramTests
         var reference = Parity.ParityReference.Load(Path.Combine(Parity.ParityReference.Folder, "poly-nn.defaults.json"));
         string path = Path.Combine(Path.GetTempPath(), $"torchtutorial-{Guid.NewGuid():N}.txt");
         File.WriteAllLines(path, Enumerable.Range(0, reference.Losses.Length).Where(t => t % 100 == 99)
-            .Select(t => $"{t} {TorchTutorial.Examples.Output.PythonFloat.Repr(reference.Losses[t])}")
+            .Select(t => $"{t} {TorchTutorial.Output.PythonFloat.Repr(reference.Losses[t])}")
             .Append(reference.Result!));
         try
         {
@@ -355,7 +355,7 @@ public sealed partial class ExampleProgramTests
     private static string WriteTutorialOutput(double[] losses)
     {
         string path = Path.Combine(Path.GetTempPath(), $"torchtutorial-{Guid.NewGuid():N}.txt");
-        File.WriteAllLines(path, losses.Select((loss, t) => $"{t} {TorchTutorial.Examples.Output.PythonFloat.Repr(loss)}"));
+        File.WriteAllLines(path, losses.Select((loss, t) => $"{t} {TorchTutorial.Output.PythonFloat.Repr(loss)}"));
         return path;
     }
 

@@ -1,6 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using TorchTutorial.Examples.Output;
+using TorchTutorial.Output;
 using TorchTutorial.Modules;
 using TorchTutorial.Python;
 using TorchTutorial.Tests.Python;

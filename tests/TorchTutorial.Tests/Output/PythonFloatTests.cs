@@ -1,9 +1,9 @@
 using TorchSharp;
 using TorchTutorial.Output;
 
-namespace TorchTutorial.Tutorial.Tests.Output;
+namespace TorchTutorial.Tests.Output;
 
-/// <summary>The library's Python float repr, which the apps print every loss with.</summary>
+/// <summary>The library's Python float repr, which the sections and the tutorial apps print every loss with.</summary>
 public sealed class PythonFloatTests
 {
     // Expected strings are what CPython 3 prints for the same double.
@@ -16,6 +16,11 @@ public sealed class PythonFloatTests
     [TestCase(1e15, "1000000000000000.0")]
     [TestCase(123456789012345678.0, "1.2345678901234568e+17")]
     [TestCase(-6.71270206087371e-10, "-6.71270206087371e-10")]
+    [TestCase(427.8198547363281, "427.8198547363281")]
+    [TestCase(-2.5, "-2.5")]
+    [TestCase(1.0, "1.0")]
+    [TestCase(0.1, "0.1")]
+    [TestCase(1e-300, "1e-300")]
     [TestCase(0.0, "0.0")]
     [TestCase(-0.0, "-0.0")]
     [TestCase(double.NaN, "nan")]
