@@ -44,6 +44,7 @@ SECTIONS = [
     ("nn", "two_layer_net_nn.py", 1e-4),
     ("optim", "two_layer_net_optim.py", 1e-4),
     ("module", "two_layer_net_module.py", 1e-4),
+    ("dynamic", "dynamic_net.py", 1e-4),
 ]
 
 DEFAULTS = dict(seed=0, steps=500, batch=64, input=1000, hidden=100, output=10, threads=1, dtype="float32")

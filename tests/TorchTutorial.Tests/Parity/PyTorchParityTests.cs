@@ -40,6 +40,19 @@ public sealed partial class PyTorchParityTests
     private const double FloorTolerance = 1e-3;
     private const int FloorSteps = 500;
 
+    /// <summary>
+    /// Sections whose float32 trajectory is chaotic: only their first steps are compared in float32 (by the rule and the
+    /// old bounds), and all of their steps in float64. The two-layer dynamic net changes its depth every step and trains
+    /// with momentum; at seed 7 the C# float32 run leaves PyTorch's after step ~86 (0.39 at step 207) while the float64
+    /// runs agree to 2e-13 over all 500 steps: the same draws and the same algorithm, float32 round-off amplified. (The
+    /// two PyTorch BLAS runs stay close because they share every kernel but the matrix products; libtorch 2.10 and
+    /// PyTorch 1.13 do not.)
+    /// </summary>
+    private static readonly Dictionary<string, int> ChaoticFloat32Steps = new()
+    {
+        ["dynamic"] = 80,
+    };
+
     /// <summary>Sections trained by Adam: their k is <see cref="BlasSpreadRule.AdamK"/>.</summary>
     private static readonly HashSet<string> AdamSections = ["optim"];
 
@@ -62,7 +75,7 @@ public sealed partial class PyTorchParityTests
 
         string[] twoLayerSets = ["defaults", "float64", "lr", "seed7", "small"];
         string[] polySets = ["defaults", "float64", "lr", "seed7"];
-        var expected = new[] { "tensors", "autograd", "custom-function", "nn", "optim", "module" }.ToDictionary(s => s, _ => twoLayerSets);
+        var expected = new[] { "tensors", "autograd", "custom-function", "nn", "optim", "module", "dynamic" }.ToDictionary(s => s, _ => twoLayerSets);
         foreach (var poly in new[] { "poly-tensor", "poly-autograd", "poly-custom-function", "poly-nn", "poly-optim", "poly-module" })
         {
             expected[poly] = polySets;
@@ -101,14 +114,30 @@ public sealed partial class PyTorchParityTests
             : SectionTestContext.Run(section, options.Steps, options.Sizes, options.Lr, options.Seed, dtype: options.ScalarType)).Training!;
         var losses = result.Losses.ToArray();
         bool amplifies = AmplifyingSections.TryGetValue(reference.Section, out var strictSteps);
-        var verdict = CheckAgainstTheBlasSpread(reference, losses, amplifies ? (float64 ? strictSteps.Float64 : strictSteps.Float32) : null);
+        int? comparedSteps = !float64 && ChaoticFloat32Steps.TryGetValue(reference.Section, out int chaotic) ? chaotic : null;
+        var verdict = CheckAgainstTheBlasSpread(reference, losses, amplifies ? (float64 ? strictSteps.Float64 : strictSteps.Float32) : null, comparedSteps);
 
         Assert.Multiple(() =>
         {
             Assert.That(result.Losses, Has.Count.EqualTo(reference.Losses.Length));
             Assert.That(result.FirstLoss, Is.EqualTo(reference.Losses[0]).Within(1e-4).Percent, "the seeded start must match PyTorch's");
-            Assert.That(verdict.WorstRatio, Is.LessThanOrEqualTo(1),
-                FormattableString.Invariant($"every step within its allowance; worst at step {verdict.WorstStep}: deviation {verdict.Deviation:E2}, allowed {verdict.Allowed:E2}"));
+            if (comparedSteps is not { } compared)
+            {
+                Assert.That(verdict.WorstRatio, Is.LessThanOrEqualTo(1),
+                    FormattableString.Invariant($"every step within its allowance; worst at step {verdict.WorstStep}: deviation {verdict.Deviation:E2}, allowed {verdict.Allowed:E2}"));
+            }
+            else
+            {
+                // A chaotic float32 run: its first steps to the old bound (the BLAS spread is no yardstick for it: PyTorch's
+                // two runs share every kernel but the matrix products), then the loss it settles at (the mean of its
+                // last 100 steps) within a factor of two of PyTorch's.
+                Assert.That(LossComparison.Compare(reference.Losses[..compared], losses[..compared]).Worst, Is.LessThanOrEqualTo(BlasSpreadRule.Float32StartCap),
+                    $"the first {compared} steps within {BlasSpreadRule.Float32StartCap}");
+                double expectedTail = reference.Losses[^100..].Average(), actualTail = losses[^100..].Average();
+                TestContext.Out.WriteLine(FormattableString.Invariant($"mean of the last 100 losses: PyTorch {expectedTail:G6}, C# {actualTail:G6}"));
+                Assert.That(actualTail, Is.InRange(expectedTail / 2, expectedTail * 2), "the loss the run settles at");
+            }
+
             if (amplifies)
             {
                 // After the trajectories part: the same loss floor.
@@ -166,14 +195,17 @@ public sealed partial class PyTorchParityTests
     /// Checks <paramref name="losses"/> against the reference and its OpenBLAS twin by <see cref="BlasSpreadRule"/>, and
     /// prints the figures: the worst ratio of deviation to allowance, and the steps compared now and by the old floor.
     /// </summary>
-    private static BlasSpreadVerdict CheckAgainstTheBlasSpread(ParityReference reference, IReadOnlyList<double> losses, int? cappedSteps)
+    private static BlasSpreadVerdict CheckAgainstTheBlasSpread(ParityReference reference, IReadOnlyList<double> losses, int? cappedSteps,
+        int? comparedSteps = null)
     {
         var twin = reference.OpenBlasTwin();
         bool float64 = reference.Options.DType == "float64";
         double k = AdamSections.Contains(reference.Section) ? BlasSpreadRule.AdamK : BlasSpreadRule.K;
-        var verdict = BlasSpreadRule.Check(reference.Losses, twin.Losses, losses, float64, k, cappedSteps);
-        var old = LossComparison.Compare(reference.Losses, losses);
-        var blas = LossComparison.Compare(reference.Losses, twin.Losses, floor: 0);
+        int n = Math.Min(comparedSteps ?? reference.Losses.Length, reference.Losses.Length);
+        var (expected, openBlas) = (reference.Losses[..n], twin.Losses[..n]);
+        var verdict = BlasSpreadRule.Check(expected, openBlas, losses.Take(n).ToArray(), float64, k, cappedSteps);
+        var old = LossComparison.Compare(expected, losses.Take(n).ToArray());
+        var blas = LossComparison.Compare(expected, openBlas, floor: 0);
         TestContext.Out.WriteLine(FormattableString.Invariant(
             $"{reference}: worst deviation / allowed {verdict.WorstRatio:F3} at step {verdict.WorstStep} (deviation {verdict.Deviation:E2}, allowed {verdict.Allowed:E2}; k {k}); ") +
             FormattableString.Invariant($"steps compared {verdict.StepsCompared} (old floor: {verdict.StepsComparedBefore}, worst there {old.Worst:E2}); ") +
