@@ -86,7 +86,7 @@ POLY_OPTION_SETS = [
 ]
 
 # Sets recorded for poly-dynamic (its printed steps only).
-POLY_DYNAMIC_SETS = ["defaults"]
+POLY_DYNAMIC_SETS = ["defaults", "seed7", "float64"]
 
 POLY_OPTION_ORDER = ["seed", "steps", "lr", "threads", "dtype", "log_every"]
 

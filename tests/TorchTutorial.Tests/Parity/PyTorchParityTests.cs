@@ -81,7 +81,7 @@ public sealed partial class PyTorchParityTests
             expected[poly] = polySets;
         }
 
-        expected["poly-dynamic"] = ["defaults"];   // not step-comparable: one run, for the size of its loss
+        expected["poly-dynamic"] = ["defaults", "float64", "seed7"];   // its printed steps only (every 2000th of 30000)
         Assert.Multiple(() =>
         {
             foreach (var reference in ParityReference.All())
@@ -96,7 +96,7 @@ public sealed partial class PyTorchParityTests
             }
 
             Assert.That(covered, Is.EquivalentTo(expected));
-            Assert.That(ParityReference.All().Where(r => !r.IsStepComparable).Select(r => r.Section), Is.EqualTo(new[] { "poly-dynamic" }));
+            Assert.That(ParityReference.All().Where(r => !r.IsStepComparable).Select(r => r.Section).Distinct(), Is.EqualTo(new[] { "poly-dynamic" }));
             Assert.That(ParityReference.All().Where(r => r.Section.StartsWith("poly-", StringComparison.Ordinal)).Select(r => r.Result),
                 Has.All.StartWith("Result: y = "), "every polynomial reference records the script's last line");
         });
@@ -164,10 +164,14 @@ public sealed partial class PyTorchParityTests
     }
 
     [Test]
-    public void PolyDynamic_FollowsPyTorchAtEveryPrintedStep()
+    [TestCase("defaults")]
+    [TestCase("seed7")]
+    [TestCase("float64")]
+    public void PolyDynamic_FollowsPyTorchAtEveryPrintedStep(string set)
     {
-        var reference = ParityReference.Load(Path.Combine(ParityReference.Folder, "poly-dynamic.defaults.json"));
+        var reference = ParityReference.Load(Path.Combine(ParityReference.Folder, $"poly-dynamic.{set}.json"));
         var options = reference.Options;
+        bool float64 = options.DType == "float64";
 
         var result = SectionTestContext.RunOnce(SectionCatalog.Find("poly-dynamic")!, options.Steps, options.Lr, options.Seed, options.ScalarType);
         var logged = reference.LoggedSteps.Select(t => result.Training!.Losses[t]).ToArray();
@@ -183,11 +187,11 @@ public sealed partial class PyTorchParityTests
             // printed loss agrees as the other polynomial sections' do (measured at most 1.9e-7 relative over 30000 steps).
             for (int i = 0; i < logged.Length; i++)
             {
-                Assert.That(BlasSpreadRule.Relative(logged[i], reference.Losses[i]), Is.LessThanOrEqualTo(BlasSpreadRule.Float32Floor),
+                Assert.That(BlasSpreadRule.Relative(logged[i], reference.Losses[i]), Is.LessThanOrEqualTo(float64 ? BlasSpreadRule.Float64Cap : BlasSpreadRule.Float32Floor),
                     $"step {reference.LoggedSteps[i]}");
             }
 
-            AssertSameResultLine(result.TutorialResult!, reference.Result!, 1e-6);
+            AssertSameResultLine(result.TutorialResult!, reference.Result!, float64 ? 1e-12 : 1e-6);
         });
     }
 
