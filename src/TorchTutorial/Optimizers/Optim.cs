@@ -30,11 +30,12 @@ public static class Optim
         double weight_decay = 0, bool amsgrad = false, bool maximize = false, bool fused = false)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        AdamHyperParameters.Check(lr, beta1, beta2, eps, weight_decay);
         if (fused)
         {
-            return new FusedAdam(parameters, lr, beta1, beta2, eps, weight_decay, amsgrad, maximize);
+            return new FusedAdam(parameters, lr, beta1, beta2, eps, weight_decay, amsgrad, maximize);   // checks its own arguments
         }
+
+        AdamHyperParameters.Check(lr, beta1, beta2, eps, weight_decay);
 
         var list = parameters.ToArray();
         if (list.Length == 0)
