@@ -37,13 +37,23 @@ public sealed class NativeHeapTests
     public void TheSetting_SparesTheSteps_ThePageFaults_ThatTurningItOffBringsBack()
     {
         // optim's step frees ~400 KB temporaries; with glibc's defaults they go back to the kernel and fault in again.
-        string[] run = ["optim", "--steps", "1000", "--format", "json"];
-        long tuned = MinorFaultsOfChild(() => ProcessRunner.RunExamples(run));
-        long untuned = MinorFaultsOfChild(() => ProcessRunner.RunExamples(run, ("TORCHTUTORIAL_MALLOC_TUNING", "0")));
+        // A one-step run gives the start-up's faults (loading libtorch, ~23,000), so what remains is the steps' share.
+        const int Steps = 1000;
+        long startup = MinorFaultsOfChild(() => ProcessRunner.RunExamples(Run(1)));
+        long tuned = MinorFaultsOfChild(() => ProcessRunner.RunExamples(Run(Steps)));
+        long untuned = MinorFaultsOfChild(() => ProcessRunner.RunExamples(Run(Steps), ("TORCHTUTORIAL_MALLOC_TUNING", "0")));
 
-        TestContext.Out.WriteLine($"minor page faults of one optim run: {tuned} tuned, {untuned} with TORCHTUTORIAL_MALLOC_TUNING=0");
-        Assert.That(untuned - tuned, Is.GreaterThan(50 * 1000), "at least 50 faults per step more without the setting (measured ~110)");
+        double tunedPerStep = (tuned - startup) / (double)(Steps - 1);
+        double untunedPerStep = (untuned - startup) / (double)(Steps - 1);
+        TestContext.Out.WriteLine(
+            $"minor page faults: start-up {startup}; {Steps} steps {tuned} tuned ({tunedPerStep:F1}/step), " +
+            $"{untuned} with TORCHTUTORIAL_MALLOC_TUNING=0 ({untunedPerStep:F1}/step)");
+        // Measured on 2-core Debian runners: 3-4 faults per step tuned; 46-126 per step untuned, varying from run to run.
+        Assert.That(tunedPerStep, Is.LessThan(10), "the tuned steps fault their temporaries in again");
+        Assert.That(untunedPerStep, Is.GreaterThan(20), "without the setting the steps should fault; is the test still measuring it?");
     }
+
+    private static string[] Run(int steps) => ["optim", "--steps", steps.ToString(), "--format", "json"];
 
     private static long MinorFaultsOfChild(Func<ProcessRunner.Outcome> run)
     {
