@@ -38,8 +38,8 @@ public sealed record RunSettings(
     CheckpointFiles Checkpoints)
 {
     /// <summary>
-    /// <c>--fused</c>: the optim section's Adam updates every parameter in one pass of libtorch's fused kernel
-    /// (<see cref="Optimizers.FusedAdam"/>, PyTorch's <c>Adam(fused=True)</c>) instead of TorchSharp's <c>optim.Adam</c>.
+    /// <c>--fused</c>: the optim section's Adam is <see cref="Optimizers.FusedAdam"/> (PyTorch's <c>Adam(fused=True)</c>
+    /// switch), two passes per parameter on the CPU, instead of TorchSharp's <c>optim.Adam</c>.
     /// </summary>
     public bool FusedAdam { get; init; }
 

@@ -5,13 +5,29 @@ using static TorchSharp.torch;
 namespace TorchTutorial.Optimizers;
 
 /// <summary>
-/// Adam that updates all of a parameter group's tensors in one pass per tensor, as PyTorch's
-/// <c>torch.optim.Adam(params, fused=True)</c> does: libtorch's own fused kernel <c>torch._fused_adam_</c>, called
-/// through TorchScript because TorchSharp does not bind it. TorchSharp's <see cref="TorchSharp.Modules.Adam"/> issues
-/// about ten separate kernels per parameter per step (negate, two scales, two adds, the square, square root, divide,
-/// add ε, the update), each a full pass over the weights; the fused kernel reads and writes each element once.
+/// Adam that updates each parameter in one or two passes instead of about ten, switched on as PyTorch's
+/// <c>torch.optim.Adam(params, fused=True)</c> is. TorchSharp's <see cref="TorchSharp.Modules.Adam"/> issues about ten
+/// separate kernels per parameter per step (two scales, two adds, the square, square root, divide, add ε, the update),
+/// each a full pass over the weights and a call into libtorch.
 /// </summary>
 /// <remarks>
+/// Two paths, chosen per parameter at every step:
+/// <list type="bullet">
+/// <item><description>
+/// <b>CPU, float32 and float64</b> (contiguous): TorchSharp's Adam's arithmetic, <b>bit for bit</b>, in two
+/// vectorized passes around libtorch's square root: the running means in the first, the weights in the second. Each
+/// element is rounded as libtorch's CPU kernels round each of Adam's operations, so losses, weights and state equal
+/// those of <see cref="TorchSharp.Modules.Adam"/> exactly (on x86-64 CPUs with FMA, which libtorch's AVX2 and AVX-512
+/// kernels use). Parameters of more than 131,072 elements are split across libtorch's threads, as its own kernels are.
+/// </description></item>
+/// <item><description>
+/// <b>Everything else</b> (CUDA, float16, bfloat16, non-contiguous): libtorch's own one-pass kernel,
+/// <c>torch._fused_adam_</c>, what PyTorch's <c>fused=True</c> runs, called through TorchScript because TorchSharp does
+/// not bind it. It evaluates the same formula in another order (exp_avg by lerp), so float32 results differ from
+/// TorchSharp's Adam by round-off, which Adam amplifies late in training (2e-4 of the optim section's losses by step
+/// 408).
+/// </description></item>
+/// </list>
 /// It is a <see cref="TorchSharp.Modules.Adam"/>: same constructor arguments, same param groups and options
 /// (<see cref="TorchSharp.Modules.Adam.Options"/>), and the same per-parameter state objects
 /// (<see cref="TorchSharp.Modules.Adam.State"/>: <c>step</c>, <c>exp_avg</c>, <c>exp_avg_sq</c>, <c>max_exp_avg_sq</c>),
@@ -21,9 +37,7 @@ namespace TorchTutorial.Optimizers;
 /// every step reads each group's current options.
 /// <para>
 /// The arithmetic is PyTorch's (L2 weight decay added to the gradient, bias corrections from the step, ε added after the
-/// corrected square root); float32 results differ from <see cref="TorchSharp.Modules.Adam"/>'s only by round-off, because
-/// the kernel evaluates the same formula in a different order. Supported element types are libtorch's for the kernel:
-/// float32, float64, float16 and bfloat16. Parameters without a gradient are skipped, as by Adam.
+/// corrected square root). Parameters without a gradient are skipped, as by Adam.
 /// </para>
 /// <para>Dispose it (as any TorchSharp optimizer) to release its state tensors.</para>
 /// </remarks>
@@ -84,7 +98,13 @@ public sealed class FusedAdam : TorchSharp.Modules.Adam
         }
     }
 
-    /// <summary>Performs one optimization step: one fused kernel call per parameter group.</summary>
+    /// <summary>
+    /// False sends every parameter to libtorch's fused kernel, as CUDA parameters go: how the tests check that path on
+    /// a machine without a GPU.
+    /// </summary>
+    internal bool CpuArithmetic { get; init; } = true;
+
+    /// <summary>Performs one optimization step: the CPU path per parameter, one fused kernel call for the rest of a group.</summary>
     /// <param name="closure">Optional: re-evaluates the model and returns the loss (run with gradients enabled).</param>
     /// <returns>The closure's loss, or null without a closure.</returns>
     /// <exception cref="ObjectDisposedException">The optimizer was disposed.</exception>
@@ -168,6 +188,21 @@ public sealed class FusedAdam : TorchSharp.Modules.Adam
             }
 
             var state = (State)_state[p.Handle];
+            if (amsgrad && state.max_exp_avg_sq is null)
+            {
+                // amsgrad switched on after the state was created (as PyTorch does, start the maximum at zero).
+                state.max_exp_avg_sq = zeros_like(p).DetachFromDisposeScope();
+            }
+
+            var maxExpAvgSq = amsgrad ? state.max_exp_avg_sq : null;
+            if (CpuArithmetic && AdamArithmetic.Applies(p, grad, state.exp_avg, state.exp_avg_sq, maxExpAvgSq))
+            {
+                // On the CPU: TorchSharp's Adam's arithmetic, bit for bit, in two passes.
+                state.step++;
+                AdamArithmetic.Step(p, grad, state.exp_avg, state.exp_avg_sq, maxExpAvgSq, state.step, lr, beta1, beta2, eps, weightDecay, maximize);
+                continue;
+            }
+
             var counter = counters[p.Handle];
             if (counter.Tensor.device_type != p.device_type || counter.Tensor.device_index != p.device_index)
             {
@@ -182,12 +217,6 @@ public sealed class FusedAdam : TorchSharp.Modules.Adam
                 // The state's step was set from outside (a checkpoint): the kernel's step tensor follows it.
                 counter.Tensor.fill_(state.step);
                 counter.Value = state.step;
-            }
-
-            if (amsgrad && state.max_exp_avg_sq is null)
-            {
-                // amsgrad switched on after the state was created (as PyTorch does, start the maximum at zero).
-                state.max_exp_avg_sq = zeros_like(p).DetachFromDisposeScope();
             }
 
             buffers.Add(p, grad, state, counter.Tensor, amsgrad);
