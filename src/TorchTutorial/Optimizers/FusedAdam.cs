@@ -133,6 +133,39 @@ public sealed class FusedAdam : TorchSharp.Modules.Adam
         return loss!;
     }
 
+    /// <summary>
+    /// Sets every parameter's gradient to none, as PyTorch's optimizers do (<c>zero_grad(set_to_none=True)</c>, their
+    /// default since PyTorch 2.0); TorchSharp's Adam fills them with zeros instead. The next <c>backward()</c> then
+    /// writes each gradient rather than adding it to zeros: two fewer passes over the weights per step, the same values.
+    /// </summary>
+    public override void zero_grad() => zero_grad(set_to_none: true);
+
+    /// <summary>Sets every parameter's gradient to none, or with <paramref name="set_to_none"/> false to zeros in place.</summary>
+    /// <param name="set_to_none">False: keep the gradient tensors and zero them (TorchSharp's Adam's behaviour).</param>
+    public void zero_grad(bool set_to_none)
+    {
+        foreach (var group in _parameter_groups)
+        {
+            foreach (var p in group.Parameters)
+            {
+                using var grad = p.grad;
+                if (grad is null)
+                {
+                    continue;
+                }
+
+                if (set_to_none)
+                {
+                    p.grad = null;
+                }
+                else
+                {
+                    grad.zero_();
+                }
+            }
+        }
+    }
+
     /// <inheritdoc />
     public override void add_param_group(TorchSharp.Modules.ParamGroup param_group)
     {

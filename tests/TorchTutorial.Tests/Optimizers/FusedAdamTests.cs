@@ -231,6 +231,33 @@ public sealed class FusedAdamTests
     }
 
     [Test]
+    public void ZeroGrad_SetsGradientsToNone_AsPyTorch_OrToZerosOnRequest()
+    {
+        using var p = new Parameter(ones(3));
+        using var optimizer = new FusedAdam([p], lr: 0.1);
+        void Backward()
+        {
+            using var loss = (p * 2).sum();
+            loss.backward();
+        }
+
+        Backward();
+        optimizer.zero_grad();
+        Assert.That(p.grad, Is.Null, "set_to_none, PyTorch's default");
+
+        Backward();
+        optimizer.zero_grad(set_to_none: false);
+        using (var kept = p.grad)
+        {
+            Assert.That(kept!.data<float>().ToArray(), Is.All.EqualTo(0f), "zeroed in place, as TorchSharp's Adam does");
+        }
+
+        Backward();
+        using var fresh = p.grad;
+        Assert.That(fresh!.data<float>().ToArray(), Is.All.EqualTo(2f), "the next backward starts from nothing either way");
+    }
+
+    [Test]
     public void SkipsParametersWithoutAGradient_AsAdamDoes()
     {
         using var used = new Parameter(ones(3));
