@@ -55,6 +55,9 @@ switch (mode)
     case "interleaved":
         Interleaved.Run(results, args.Length > 1 ? args[1] : "run", args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10);
         break;
+    case "fused":
+        FusedComparison.Run(results, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 12);
+        break;
     case "facades":
         Interleaved.RunFacades(results, args.Length > 1 ? args[1] : "run");
         break;
@@ -74,7 +77,7 @@ switch (mode)
         EnvironmentInfo.Write(results);
         break;
     default:
-        Console.Error.WriteLine("usage: TorchTutorial.Benchmarks bdn [sections|floors|scaling|threads|loop] | interleaved LABEL [PAIRS] | facades LABEL | breakdown [LABEL] | memory facade|noscope [STEPS] | startup LAUNCH_UNIX_NS | direct SECTION STEPS | env | report RESULTS_DIR OUTPUT_MD");
+        Console.Error.WriteLine("usage: TorchTutorial.Benchmarks bdn [sections|floors|scaling|threads|loop] | interleaved LABEL [PAIRS] | fused [ROUNDS] | facades LABEL | breakdown [LABEL] | memory facade|noscope [STEPS] | startup LAUNCH_UNIX_NS | direct SECTION STEPS | env | report RESULTS_DIR OUTPUT_MD");
         return 2;
 }
 

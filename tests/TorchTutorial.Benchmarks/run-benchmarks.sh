@@ -94,6 +94,8 @@ facades() {
   done
 }
 phase facades facades
+# nn, optim and optim --fused side by side in one process.
+phase fused "$BENCH" fused 12
 phase breakdown-tuned "$BENCH" breakdown tuned
 phase breakdown-glibc env TORCHTUTORIAL_MALLOC_TUNING=0 "$BENCH" breakdown glibc
 

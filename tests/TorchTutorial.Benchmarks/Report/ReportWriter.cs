@@ -607,13 +607,18 @@ public static class ReportWriter
             $"{row.Section} {F(row.OursWallMsPerStep, 3)}, {F(row.TorchsharpWallMsPerStep, 3)}, {F(row.PytorchOpenBlasWallMsPerStep ?? double.NaN, 3)}, {F(row.PytorchReferenceWallMsPerStep, 3)}" +
             (row.OursFusedWallMsPerStep is double w ? $" (--fused {F(w, 3)})" : string.Empty))) + ".");
         md.AppendLine();
-        var nn = r.PyTorch.FirstOrDefault(x => x.Section == "nn");
-        var optim = r.PyTorch.FirstOrDefault(x => x.Section == "optim");
-        if (nn is not null && optim?.OursFusedCpuMsPerStep is double fusedOptim)
+        if (r.Fused is { } f)
         {
-            double ratio = fusedOptim / nn.OursCpuMsPerStep;
-            goals.Add(("optim --fused against nn, time per step (CPU, side by side)", "≤ 1.15×",
-                $"{F(ratio, 2)}× ({F(fusedOptim, 3)} against {F(nn.OursCpuMsPerStep, 3)} ms; unfused optim {F(optim.OursCpuMsPerStep / nn.OursCpuMsPerStep, 2)}×)", ratio <= 1.15 ? "met" : "**not met**"));
+            // The goal is judged here, not on the table above: there nn and optim ran in different minutes, each against its own load.
+            md.AppendLine($"**optim --fused against nn, in one process** (the benchmark program's `fused` mode): the three sections' own code through the " +
+                $"facade, {f.Steps} steps each, {f.Rounds} rounds in a rotating order, each run timed in the thread's CPU time; ratios are medians of the " +
+                $"per-round ratios. CPU ms/step: nn {F(f.NnCpuMsPerStep, 3)}, optim {F(f.OptimCpuMsPerStep, 3)}, optim --fused {F(f.FusedCpuMsPerStep, 3)}. " +
+                $"--fused / nn **{F(f.FusedOverNn, 3)}×** (rounds {F(f.FusedOverNnMin, 3)}–{F(f.FusedOverNnMax, 3)}); optim / nn {F(f.OptimOverNn, 3)}×; " +
+                $"--fused / optim {F(f.FusedOverOptim, 3)}×. The fused run's 500 losses equal the plain run's bit for bit: {(f.IdenticalLosses ? "yes" : "**no**")}.");
+            md.AppendLine();
+            goals.Add(("optim --fused against nn, time per step (CPU, side by side in one process)", "≤ 1.15×",
+                $"{F(f.FusedOverNn, 2)}× (rounds {F(f.FusedOverNnMin, 2)}–{F(f.FusedOverNnMax, 2)}; unfused optim {F(f.OptimOverNn, 2)}×); losses bit-identical to unfused: {(f.IdenticalLosses ? "yes" : "no")}",
+                f.FusedOverNn <= 1.15 ? "met" : "**not met**"));
         }
 
         bool half = r.PyTorch.All(x => x.PytorchOpenBlasCpuMsPerStep is double o && x.OursCpuMsPerStep <= o / 2);

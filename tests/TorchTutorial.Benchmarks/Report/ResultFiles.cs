@@ -22,6 +22,7 @@ public sealed class ResultFiles
         MemoryFacadeGlibc = Read<MemorySoak.Result>("memory-facade-glibc.json");
         MemoryNoScope = Read<MemorySoak.Result>("memory-noscope.json");
         MemoryFacadeEnv = Read<MemorySoak.Result>("memory-facade-env.json");
+        Fused = Read<FusedComparison.Result>("fused.json");
         Startup = ReadLines<Modes.Startup.Result>("startup.jsonl");
         StartupCli = ReadNumbers(Path.Combine(directory, "startup-cli.txt"));
         var peers = Read<PeerResults>("pytorch.json");
@@ -36,6 +37,9 @@ public sealed class ResultFiles
 
     /// <summary>The folder.</summary>
     public string Directory { get; }
+
+    /// <summary>nn, optim and optim --fused side by side in one process (the fused mode), or null.</summary>
+    public FusedComparison.Result? Fused { get; }
 
     /// <summary>machine.env: KEY=value lines written by the script.</summary>
     public IReadOnlyDictionary<string, string> Machine { get; }

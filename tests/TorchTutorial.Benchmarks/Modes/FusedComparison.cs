@@ -1,0 +1,69 @@
+using System.Text.Json;
+using TorchSharp;
+using TorchTutorial.Benchmarks.Suites;
+using TorchTutorial.Benchmarks.Workloads;
+using TorchTutorial.Data;
+using TorchTutorial.Examples;
+using TorchTutorial.Examples.Sections;
+using TorchTutorial.Training;
+
+namespace TorchTutorial.Benchmarks.Modes;
+
+/// <summary>
+/// nn, optim and <c>optim --fused</c> side by side in one process: each round runs the three sections' own code through
+/// the facade (500 steps each, the order rotating), timed in the thread's CPU time; the ratios are the medians of the
+/// per-round ratios, so that a change in machine load hits all three alike. Also checks that the fused run's losses are
+/// the plain run's, bit for bit.
+/// </summary>
+public static class FusedComparison
+{
+    /// <summary>The result: CPU ms per step (medians), and the per-round ratios' median, minimum and maximum.</summary>
+    public sealed record Result(int Rounds, int Steps, bool IdenticalLosses, double NnCpuMsPerStep, double OptimCpuMsPerStep, double FusedCpuMsPerStep,
+        double FusedOverNn, double FusedOverNnMin, double FusedOverNnMax, double OptimOverNn, double FusedOverOptim);
+
+    /// <summary>Runs <paramref name="rounds"/> rounds; writes <c>fused.json</c>.</summary>
+    public static Result Run(string resultsDirectory, int rounds = 12)
+    {
+        torch.set_num_threads(1);
+        Warm.ProcessState();
+        var variants = new (string Name, Func<double[]> Run)[]
+        {
+            ("nn", () => Section("nn", fused: false)),
+            ("optim", () => Section("optim", fused: false)),
+            ("fused", () => Section("optim", fused: true)),
+        };
+        bool identical = variants[1].Run().SequenceEqual(variants[2].Run());   // also the warm-up
+        _ = variants[0].Run();
+        var cpu = variants.ToDictionary(v => v.Name, _ => new List<double>());
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int k = 0; k < variants.Length; k++)
+            {
+                var (name, run) = variants[(k + round) % variants.Length];
+                double start = ThreadClock.NowMs();
+                GC.KeepAlive(run());
+                cpu[name].Add(ThreadClock.NowMs() - start);
+            }
+        }
+
+        int steps = SectionCatalog.Get("optim").Training!.Steps;
+        var fusedOverNn = cpu["fused"].Zip(cpu["nn"], (f, n) => f / n).ToArray();
+        var result = new Result(rounds, steps, identical,
+            Interleaved.Median(cpu["nn"]) / steps, Interleaved.Median(cpu["optim"]) / steps, Interleaved.Median(cpu["fused"]) / steps,
+            Interleaved.Median(fusedOverNn), fusedOverNn.Min(), fusedOverNn.Max(),
+            Interleaved.Median(cpu["optim"].Zip(cpu["nn"], (o, n) => o / n)), Interleaved.Median(cpu["fused"].Zip(cpu["optim"], (f, o) => f / o)));
+        Console.WriteLine($"cpu ms/step: nn {result.NnCpuMsPerStep:F4} optim {result.OptimCpuMsPerStep:F4} fused {result.FusedCpuMsPerStep:F4}; " +
+                          $"fused/nn {result.FusedOverNn:F3} [{result.FusedOverNnMin:F3}, {result.FusedOverNnMax:F3}], optim/nn {result.OptimOverNn:F3}, " +
+                          $"fused/optim {result.FusedOverOptim:F3}; identical losses {identical}");
+        Directory.CreateDirectory(resultsDirectory);
+        File.WriteAllText(Path.Combine(resultsDirectory, "fused.json"), JsonSerializer.Serialize(result, Json.Options));
+        return result;
+    }
+
+    private static double[] Section(string name, bool fused)
+    {
+        var section = SectionCatalog.Get(name);
+        var settings = RunSettings.Defaults(section) with { Sizes = NetworkSizes.Tutorial, FusedAdam = fused };
+        return SectionContext.Run(settings).Training!.Losses.ToArray();
+    }
+}
