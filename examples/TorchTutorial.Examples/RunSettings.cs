@@ -39,7 +39,7 @@ public sealed record RunSettings(
 {
     /// <summary>
     /// <c>--fused</c>: the optim section's Adam is <see cref="Optimizers.FusedAdam"/> (PyTorch's <c>Adam(fused=True)</c>
-    /// switch), two passes per parameter on the CPU, instead of TorchSharp's <c>optim.Adam</c>.
+    /// switch), three passes per parameter on the CPU instead of eight, TorchSharp's <c>optim.Adam</c>.
     /// </summary>
     public bool FusedAdam { get; init; }
 

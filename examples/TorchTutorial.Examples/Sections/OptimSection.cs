@@ -33,7 +33,7 @@ public static class OptimSection
         // the model for us. Here we will use Adam; the optim package contains many other
         // optimization algorithms. The first argument to the Adam constructor tells the
         // optimizer which Tensors it should update.
-        // (--fused: PyTorch's Adam(fused=True) switch; on the CPU the same numbers as optim.Adam in two passes, not ten.)
+        // (--fused: PyTorch's Adam(fused=True) switch; on the CPU the same numbers as optim.Adam in three passes, not eight.)
         var learning_rate = context.LearningRate;
         using var optimizer = context.Settings.FusedAdam
             ? TorchTutorial.Optimizers.Optim.Adam(model.parameters(), lr: learning_rate, fused: true)

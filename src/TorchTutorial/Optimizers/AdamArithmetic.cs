@@ -29,9 +29,11 @@ namespace TorchTutorial.Optimizers;
 /// correctly rounded one (it differs from <see cref="Math.Sqrt(double)"/> in about 0.6% of float32 elements), and a
 /// single differing last bit grows, through Adam, into a 1e-3 difference of the optim section's late losses.
 /// <para>
-/// The fused multiply-adds are those of libtorch's kernels on x86-64 CPUs with FMA (AVX2 and AVX-512, which libtorch
-/// selects at run time). On a CPU whose libtorch kernels do not fuse them, the update stays Adam's but can differ from
-/// TorchSharp's in the last bit.
+/// The fused multiply-adds are those of libtorch's kernels on x86-64 CPUs with AVX2 and FMA (its AVX2 and AVX-512
+/// kernels, which it selects at run time), so only such CPUs take this path; on others <see cref="FusedAdam"/> hands
+/// every parameter to libtorch's fused kernel. The passes are written twice, for 512-bit vectors where .NET
+/// accelerates them and 256-bit ones otherwise: the element arithmetic is the same, the wider one halves the loop's
+/// iterations.
 /// </para>
 /// </remarks>
 internal static class AdamArithmetic

@@ -5,10 +5,10 @@ using static TorchSharp.torch;
 namespace TorchTutorial.Optimizers;
 
 /// <summary>
-/// Adam that updates each parameter in one or two passes instead of about ten, switched on as PyTorch's
-/// <c>torch.optim.Adam(params, fused=True)</c> is. TorchSharp's <see cref="TorchSharp.Modules.Adam"/> issues about ten
-/// separate kernels per parameter per step (two scales, two adds, the square, square root, divide, add ε, the update),
-/// each a full pass over the weights and a call into libtorch.
+/// Adam that updates each parameter in three passes (on the CPU) or one (libtorch's fused kernel) instead of eight,
+/// switched on as PyTorch's <c>torch.optim.Adam(params, fused=True)</c> is. TorchSharp's
+/// <see cref="TorchSharp.Modules.Adam"/> issues eight separate kernels per parameter per step (two scales, an add, a
+/// multiply-add, the square root, a divide, add ε, the update), each a full pass over the weights and a call into libtorch.
 /// </summary>
 /// <remarks>
 /// Two paths, chosen per parameter at every step:
@@ -37,7 +37,8 @@ namespace TorchTutorial.Optimizers;
 /// every step reads each group's current options.
 /// <para>
 /// The arithmetic is PyTorch's (L2 weight decay added to the gradient, bias corrections from the step, ε added after the
-/// corrected square root). Parameters without a gradient are skipped, as by Adam.
+/// corrected square root). It updates float32, float64, float16 and bfloat16 parameters (the kernel's element types).
+/// Parameters without a gradient are skipped, as by Adam.
 /// </para>
 /// <para>Dispose it (as any TorchSharp optimizer) to release its state tensors.</para>
 /// </remarks>
@@ -230,7 +231,7 @@ public sealed class FusedAdam : TorchSharp.Modules.Adam
             var maxExpAvgSq = amsgrad ? state.max_exp_avg_sq : null;
             if (CpuArithmetic && AdamArithmetic.Applies(p, grad, state.exp_avg, state.exp_avg_sq, maxExpAvgSq))
             {
-                // On the CPU: TorchSharp's Adam's arithmetic, bit for bit, in two passes.
+                // On the CPU: TorchSharp's Adam's arithmetic, bit for bit, in two passes around libtorch's square root.
                 state.step++;
                 AdamArithmetic.Step(p, grad, state.exp_avg, state.exp_avg_sq, maxExpAvgSq, state.step, lr, beta1, beta2, eps, weightDecay, maximize);
                 continue;

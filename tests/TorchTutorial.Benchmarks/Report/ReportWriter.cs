@@ -243,7 +243,7 @@ public static class ReportWriter
                     "`optim.Adam` in C#, one libtorch call per operation per parameter (`mul_`, `add_`, `mul_`, `addcmul_`, `sqrt`, `div`, `add_`, `addcdiv_`), each a " +
                     "separate pass over the 100,000 weights, and its `zero_grad` zeroes the gradients (two more passes) where PyTorch 2.x sets them to none. The section " +
                     "calls `optimizer.step()` exactly as the script does; it is why optim alone stays above 1.5× its floor. `optim --fused` (this library's " +
-                    "`FusedAdam`, §8) computes the same numbers bit for bit in two passes and sets the gradients to none.");
+                    "`FusedAdam`, §8) computes the same numbers bit for bit in three passes and sets the gradients to none.");
                 md.AppendLine($"- **zero_grad, item, the DisposeScope**: tens of microseconds or less together.");
                 md.AppendLine($"- **Allocation** was the one large cost the library controls: see §3.");
                 md.AppendLine();
