@@ -9,7 +9,7 @@ namespace TorchTutorial.Optimizers;
 
 /// <summary>
 /// TorchSharp's Adam update of one contiguous CPU parameter (<see cref="TorchSharp.Modules.Adam"/>'s <c>step</c>) in two
-/// vectorized passes, each element rounded exactly as libtorch's CPU kernels round the ten operations Adam issues, so
+/// vectorized passes, each element rounded exactly as libtorch's CPU kernels round the eight operations Adam issues, so
 /// the results are bit for bit those of TorchSharp's Adam.
 /// </summary>
 /// <remarks>
@@ -54,7 +54,7 @@ internal static class AdamArithmetic
         }
 
         long bytes = param.NumberOfElements * param.ElementSize;
-        return bytes <= int.MaxValue && Alike(param, param) && Alike(param, grad) && Alike(param, expAvg) && Alike(param, expAvgSq)
+        return bytes <= int.MaxValue && param.is_contiguous() && Alike(param, grad) && Alike(param, expAvg) && Alike(param, expAvgSq)
                && (maxExpAvgSq is null || Alike(param, maxExpAvgSq));
     }
 
@@ -100,12 +100,12 @@ internal static class AdamArithmetic
             return;
         }
 
-        Moments(c, Of<T>(grad, 0, length), Of<T>(param, 0, length), Of<T>(expAvg, 0, length), Of<T>(expAvgSq, 0, length),
-            maxExpAvgSq is null ? default : Of<T>(maxExpAvgSq, 0, length));
+        Span<T> weights = Of<T>(param, 0, length), means = Of<T>(expAvg, 0, length);
+        Moments(c, Of<T>(grad, 0, length), weights, means, Of<T>(expAvgSq, 0, length), maxExpAvgSq is null ? default : Of<T>(maxExpAvgSq, 0, length));
 
         // libtorch's square root, as TorchSharp's Adam takes it: of the running maximum with AMSGrad.
         using var root = (maxExpAvgSq ?? expAvgSq).sqrt();
-        Parameter(c, Of<T>(param, 0, length), Of<T>(expAvg, 0, length), Of<T>(root, 0, length));
+        Parameter(c, weights, means, Of<T>(root, 0, length));
     }
 
     /// <summary>The same two passes, each split into grains that run on up to <paramref name="threads"/> threads.</summary>

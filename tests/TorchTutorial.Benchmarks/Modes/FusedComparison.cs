@@ -3,9 +3,6 @@ using TorchSharp;
 using TorchTutorial.Benchmarks.Suites;
 using TorchTutorial.Benchmarks.Workloads;
 using TorchTutorial.Data;
-using TorchTutorial.Examples;
-using TorchTutorial.Examples.Sections;
-using TorchTutorial.Training;
 
 namespace TorchTutorial.Benchmarks.Modes;
 
@@ -28,9 +25,9 @@ public static class FusedComparison
         Warm.ProcessState();
         var variants = new (string Name, Func<double[]> Run)[]
         {
-            ("nn", () => Section("nn", fused: false)),
-            ("optim", () => Section("optim", fused: false)),
-            ("fused", () => Section("optim", fused: true)),
+            ("nn", () => SectionWorkloads.Facade("nn", NetworkSizes.Tutorial)),
+            ("optim", () => SectionWorkloads.Facade("optim", NetworkSizes.Tutorial)),
+            ("fused", () => SectionWorkloads.Facade("optim", NetworkSizes.Tutorial, fusedAdam: true)),
         };
         bool identical = variants[1].Run().SequenceEqual(variants[2].Run());   // also the warm-up
         _ = variants[0].Run();
@@ -46,7 +43,7 @@ public static class FusedComparison
             }
         }
 
-        int steps = SectionCatalog.Get("optim").Training!.Steps;
+        int steps = SectionWorkloads.StepsOf("optim");
         var fusedOverNn = cpu["fused"].Zip(cpu["nn"], (f, n) => f / n).ToArray();
         var result = new Result(rounds, steps, identical,
             Interleaved.Median(cpu["nn"]) / steps, Interleaved.Median(cpu["optim"]) / steps, Interleaved.Median(cpu["fused"]) / steps,
@@ -58,12 +55,5 @@ public static class FusedComparison
         Directory.CreateDirectory(resultsDirectory);
         File.WriteAllText(Path.Combine(resultsDirectory, "fused.json"), JsonSerializer.Serialize(result, Json.Options));
         return result;
-    }
-
-    private static double[] Section(string name, bool fused)
-    {
-        var section = SectionCatalog.Get(name);
-        var settings = RunSettings.Defaults(section) with { Sizes = NetworkSizes.Tutorial, FusedAdam = fused };
-        return SectionContext.Run(settings).Training!.Losses.ToArray();
     }
 }

@@ -34,8 +34,8 @@ public static class SectionWorkloads
     /// <summary>The section called <paramref name="name"/>.</summary>
     public static TutorialSection Find(string name) => SectionCatalog.Get(name);
 
-    /// <summary>Runs the section's own code through the facade; returns every loss it recorded.</summary>
-    public static double[] Facade(string name, NetworkSizes sizes, int? steps = null, long seed = 0)
+    /// <summary>Runs the section's own code through the facade (optim with <c>--fused</c> when <paramref name="fusedAdam"/>); returns every loss it recorded.</summary>
+    public static double[] Facade(string name, NetworkSizes sizes, int? steps = null, long seed = 0, bool fusedAdam = false)
     {
         var section = Find(name);
         var settings = RunSettings.Defaults(section) with
@@ -43,6 +43,7 @@ public static class SectionWorkloads
             Seed = seed,
             Sizes = sizes,
             Training = new TrainingOptions(steps ?? StepsOf(name), section.Training!.LearningRate),
+            FusedAdam = fusedAdam,
         };
         return SectionContext.Run(settings).Training!.Losses.ToArray();
     }
