@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs every benchmark of TorchTutorial and writes docs/benchmarks.md from the results.
 #
-#   tests/TorchTutorial.Benchmarks/run-benchmarks.sh            # about 20 minutes on 2 cores
+#   tests/TorchTutorial.Benchmarks/run-benchmarks.sh            # about 30 minutes on 2 cores
 #
 # Phases (each a separate process; the 1-minute load average before and after each one is recorded, because the
 # machine may be shared): build; machine facts; facade vs direct, interleaved; the facade with and without
 # TrainingLoop's allocator setting, alternating processes (before/after of that change); the phase breakdown (both
 # allocators); BenchmarkDotNet (sections, floors, loop overhead, scaling, threads); the memory soaks; startup; ours, raw
-# TorchSharp and PyTorch (reference BLAS and OpenBLAS) side by side, and the examples' peak memory; the report.
+# TorchSharp and PyTorch (reference BLAS, OpenBLAS as installed and tuned) side by side, and the examples' peak memory; the report.
 # Results go to $BENCH_RESULTS (default tests/TorchTutorial.Benchmarks/bin/results); the report to $BENCH_REPORT
 # (default docs/benchmarks.md). Needs the .NET SDK and, for the PyTorch comparison, Debian's python3-torch.
 set -euo pipefail
@@ -125,7 +125,8 @@ startup() {
 phase startup startup
 
 if $PYTHON -c 'import torch' 2>/dev/null; then
-  # Side by side, interleaved: ours, raw TorchSharp, PyTorch on the reference BLAS and on OpenBLAS (optim also --fused);
+  # Side by side, interleaved: ours, raw TorchSharp, PyTorch on the reference BLAS and on OpenBLAS, as installed and with
+  # OPENBLAS_CORETYPE set for this CPU (optim also --fused);
   # then the examples program's peak memory at --steps 2000 and 20000.
   phase pytorch $PYTHON tests/TorchTutorial.Benchmarks/pytorch_steps.py --repo "$ROOT" --examples "$EXAMPLES" --bench "$ROOT/$BENCH" \
     --out "$RESULTS/pytorch.json" --threads 1 --memory

@@ -28,9 +28,13 @@ public sealed class ResultFiles
         var peers = Read<PeerResults>("pytorch.json");
         PyTorch = peers?.Steps ?? [];
         CliMemory = peers?.Memory ?? [];
+        Peers = peers;
         Phases = ReadPhases(Path.Combine(directory, "phases.tsv"));
         Bdn = BdnResults.Load(Path.Combine(directory, "bdn", "results"));
     }
+
+    /// <summary>pytorch.json as a whole (the OpenBLAS kernel sets with the rows), or null when it was not measured.</summary>
+    public PeerResults? Peers { get; }
 
     /// <summary>The examples program's peak memory at 2,000 and 20,000 steps (pytorch_steps.py --memory).</summary>
     public List<CliMemoryRow> CliMemory { get; }
@@ -152,18 +156,35 @@ public sealed class ResultFiles
 }
 
 /// <summary>pytorch.json, written by pytorch_steps.py: time per step side by side, and the examples program's peak memory.</summary>
-public sealed record PeerResults(List<PyTorchRow> Steps, List<CliMemoryRow>? Memory);
+/// <param name="Steps">Time per step, one row per section.</param>
+/// <param name="Memory">Peak memory at --steps 2000 and 20000 (with --memory).</param>
+/// <param name="OpenBlasCoreType">The OPENBLAS_CORETYPE the tuned OpenBLAS runs used, from the CPU's flags.</param>
+/// <param name="OpenBlasCore">The kernel set OpenBLAS chose by itself (OPENBLAS_VERBOSE=2).</param>
+/// <param name="OpenBlasTunedCore">The kernel set it ran with OPENBLAS_CORETYPE set.</param>
+public sealed record PeerResults(List<PyTorchRow> Steps, List<CliMemoryRow>? Memory, string? OpenBlasCoreType = null, string? OpenBlasCore = null,
+    string? OpenBlasTunedCore = null);
 
 /// <summary>
 /// One section side by side from pytorch_steps.py: ours (the examples program), raw TorchSharp (the benchmark program's
-/// direct mode), PyTorch on the reference BLAS and on OpenBLAS, and for optim ours with --fused; wall and CPU ms per step.
+/// direct mode), PyTorch on the reference BLAS and on OpenBLAS (as installed, and with its kernels chosen for the CPU:
+/// <c>Tuned</c>), and for optim ours with --fused. Times are ms per step,
+/// medians over the repeats (CPU also with the repeats' minimum and maximum); the <c>…OverOurs</c> ratios are medians of
+/// per-repeat ratios against ours from the same repeat, with their range.
 /// </summary>
 public sealed record PyTorchRow(string Section, string Script, int ShortSteps, int Repeats, double LoadAverage,
     double OursWallMsPerStep, double OursCpuMsPerStep, int OursLongSteps,
     double TorchsharpWallMsPerStep, double TorchsharpCpuMsPerStep, int TorchsharpLongSteps,
     double PytorchReferenceWallMsPerStep, double PytorchReferenceCpuMsPerStep, int PytorchReferenceLongSteps,
     double? PytorchOpenBlasWallMsPerStep = null, double? PytorchOpenBlasCpuMsPerStep = null, int? PytorchOpenBlasLongSteps = null,
-    double? OursFusedWallMsPerStep = null, double? OursFusedCpuMsPerStep = null, int? OursFusedLongSteps = null);
+    double? OursFusedWallMsPerStep = null, double? OursFusedCpuMsPerStep = null, int? OursFusedLongSteps = null,
+    double? OursCpuMsPerStepMin = null, double? OursCpuMsPerStepMax = null,
+    double? TorchsharpOverOurs = null, double? PytorchReferenceOverOurs = null,
+    double? PytorchOpenBlasOverOurs = null, double? PytorchOpenBlasOverOursMin = null, double? PytorchOpenBlasOverOursMax = null,
+    double? OursFusedOverOurs = null,
+    double? PytorchOpenBlasOverOursFused = null, double? PytorchOpenBlasOverOursFusedMin = null, double? PytorchOpenBlasOverOursFusedMax = null,
+    double? PytorchOpenBlasTunedWallMsPerStep = null, double? PytorchOpenBlasTunedCpuMsPerStep = null, int? PytorchOpenBlasTunedLongSteps = null,
+    double? PytorchOpenBlasTunedOverOurs = null, double? PytorchOpenBlasTunedOverOursMin = null, double? PytorchOpenBlasTunedOverOursMax = null,
+    double? PytorchOpenBlasTunedOverOursFused = null, double? PytorchOpenBlasTunedOverOursFusedMin = null, double? PytorchOpenBlasTunedOverOursFusedMax = null);
 
 /// <summary>The examples program's peak resident memory (VmHWM) at --steps 2000 and 20000.</summary>
 public sealed record CliMemoryRow(string Section, long PeakKb2000, long PeakKb20000, double LoadAverage);
