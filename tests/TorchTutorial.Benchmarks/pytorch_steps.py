@@ -44,6 +44,7 @@ SCRIPTS = [
     ("module", "two_layer_net_module.py"),
 ]
 OPENBLAS = "/usr/lib/x86_64-linux-gnu/openblas-openmp"
+MEMORY_SECTIONS = ["optim", "autograd", "nn", "module"]
 
 
 def best_openblas_core():
@@ -64,7 +65,6 @@ def openblas_core(env):
                          env=dict(env, OPENBLAS_VERBOSE="2"), capture_output=True, text=True)
     cores = [line.split(":", 1)[1].strip() for line in (out.stdout + out.stderr).splitlines() if line.startswith("Core:")]
     return cores[-1] if cores else "?"
-MEMORY_SECTIONS = ["optim", "autograd", "nn", "module"]
 
 
 def run(cmd, env):
