@@ -98,6 +98,7 @@ def main():
 
     base = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
     base.pop("LD_LIBRARY_PATH", None)
+    base.pop("OPENBLAS_CORETYPE", None)   # "as installed" means OpenBLAS's own choice
     openblas = dict(base, LD_LIBRARY_PATH=OPENBLAS)
     have_openblas = os.path.isdir(OPENBLAS)
     best_core = best_openblas_core() if have_openblas else None
