@@ -665,12 +665,12 @@ public static class ReportWriter
                         ? $"In {below} of {bounds.Count} sections the products alone take longer than half the peer's whole step, so no C# around them can " +
                           "reach the goal there: against this peer the step is bound by libtorch's kernels (MKL's products, one dispatch per operation), " +
                           "not by the .NET side, which raw TorchSharp and §1 put at a few per cent."
-                        : "In every section the products leave room below half the peer's step.") );
+                        : "In every section the products leave room below half the peer's step."));
                 md.AppendLine();
             }
         }
 
-        goals.Add(($"ours against PyTorch 1.13 on OpenBLAS (1 thread), time per step (paired median ratio, peer / ours)", "≤ ½ (ratio ≥ 2)",
+        goals.Add(("ours against PyTorch 1.13 on OpenBLAS (1 thread), time per step (paired median ratio, peer / ours)", "≤ ½ (ratio ≥ 2)",
             (haveTuned ? $"tuned ({tunedCore}): " + string.Join(", ", tunedRatios) + $". As installed ({autoCore}): " : "as installed: ") +
             string.Join(", ", autoRatios),
             half ? "met" : "**not met**" + (haveTuned ? " against the tuned peer" : string.Empty)));

@@ -180,7 +180,6 @@ public sealed record PyTorchRow(string Section, string Script, int ShortSteps, i
     double? OursCpuMsPerStepMin = null, double? OursCpuMsPerStepMax = null,
     double? TorchsharpOverOurs = null, double? PytorchReferenceOverOurs = null,
     double? PytorchOpenBlasOverOurs = null, double? PytorchOpenBlasOverOursMin = null, double? PytorchOpenBlasOverOursMax = null,
-    double? OursFusedOverOurs = null,
     double? PytorchOpenBlasOverOursFused = null, double? PytorchOpenBlasOverOursFusedMin = null, double? PytorchOpenBlasOverOursFusedMax = null,
     double? PytorchOpenBlasTunedWallMsPerStep = null, double? PytorchOpenBlasTunedCpuMsPerStep = null, int? PytorchOpenBlasTunedLongSteps = null,
     double? PytorchOpenBlasTunedOverOurs = null, double? PytorchOpenBlasTunedOverOursMin = null, double? PytorchOpenBlasTunedOverOursMax = null,
