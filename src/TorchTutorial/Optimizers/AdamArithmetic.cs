@@ -42,13 +42,16 @@ internal static class AdamArithmetic
     // libtorch's thread count, so a large model's optimizer step is as parallel as TorchSharp's Adam's.
     private const int Grain = 1 << 16;
 
-    // The rounding above is that of libtorch's x86-64 kernels (AVX2 or AVX-512, both with FMA); other CPUs take the kernel.
-    private static readonly bool Supported = Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported && Vector256.IsHardwareAccelerated;
+    /// <summary>
+    /// Whether this path runs here: the rounding above is that of libtorch's x86-64 kernels (AVX2 or AVX-512, both with
+    /// FMA), so it needs such a CPU and .NET's use of it; elsewhere every parameter takes libtorch's fused kernel.
+    /// </summary>
+    internal static bool IsSupported { get; } = Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported && Vector256.IsHardwareAccelerated;
 
     /// <summary>Whether one parameter can take this path: float32 or float64, on the CPU, every tensor contiguous and alike.</summary>
     public static bool Applies(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor? maxExpAvgSq)
     {
-        if (!Supported || param.device_type != DeviceType.CPU || param.dtype is not (ScalarType.Float32 or ScalarType.Float64) || grad.is_sparse)
+        if (!IsSupported || param.device_type != DeviceType.CPU || param.dtype is not (ScalarType.Float32 or ScalarType.Float64) || grad.is_sparse)
         {
             return false;
         }
@@ -209,22 +212,24 @@ internal static class AdamArithmetic
         if (Vector512.IsHardwareAccelerated)
         {
             var correction = Vector512.Create(c.BiasCorrection2Sqrt);
+            var reciprocal = Vector512.Create(c.CorrectionReciprocal);
             var eps = Vector512.Create(c.Eps);
             var stepSize = Vector512.Create(c.NegativeStepSize);
             for (; i + (nuint)Vector512<T>.Count <= length; i += (nuint)Vector512<T>.Count)
             {
-                var denom = (Vector512.LoadUnsafe(ref r0, i) / correction) + eps;
+                var denom = DivideByCorrection(Vector512.LoadUnsafe(ref r0, i), correction, reciprocal) + eps;
                 (Vector512.LoadUnsafe(ref p0, i) + (stepSize * Vector512.LoadUnsafe(ref m0, i) / denom)).StoreUnsafe(ref p0, i);
             }
         }
         else
         {
             var correction = Vector256.Create(c.BiasCorrection2Sqrt);
+            var reciprocal = Vector256.Create(c.CorrectionReciprocal);
             var eps = Vector256.Create(c.Eps);
             var stepSize = Vector256.Create(c.NegativeStepSize);
             for (; i + (nuint)Vector256<T>.Count <= length; i += (nuint)Vector256<T>.Count)
             {
-                var denom = (Vector256.LoadUnsafe(ref r0, i) / correction) + eps;
+                var denom = DivideByCorrection(Vector256.LoadUnsafe(ref r0, i), correction, reciprocal) + eps;
                 (Vector256.LoadUnsafe(ref p0, i) + (stepSize * Vector256.LoadUnsafe(ref m0, i) / denom)).StoreUnsafe(ref p0, i);
             }
         }
@@ -234,6 +239,36 @@ internal static class AdamArithmetic
             var denom = (root[j] / c.BiasCorrection2Sqrt) + c.Eps;
             param[j] += c.NegativeStepSize * expAvg[j] / denom;
         }
+    }
+
+    // root / correction, rounded as libtorch's float division rounds it. For float32 the quotient is taken in double, as
+    // root times the double reciprocal of the (float) correction, then rounded to float: that product is within 2^-52
+    // of the exact quotient, and a quotient of two floats is never closer than about 2^-49 to a point halfway between
+    // two floats (when it is a normal number, as here: the correction is at least sqrt(1 - beta2) and the root is zero or
+    // at least the root of the smallest subnormal), so both round to the same float; one multiplication in place of a
+    // division. Float64 keeps the division (no wider type to take it in).
+    private static Vector512<T> DivideByCorrection<T>(Vector512<T> root, Vector512<T> correction, Vector512<double> reciprocal)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) != typeof(float))
+        {
+            return root / correction;
+        }
+
+        var (lower, upper) = Vector512.Widen(root.As<T, float>());
+        return Vector512.Narrow(lower * reciprocal, upper * reciprocal).As<float, T>();
+    }
+
+    private static Vector256<T> DivideByCorrection<T>(Vector256<T> root, Vector256<T> correction, Vector256<double> reciprocal)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) != typeof(float))
+        {
+            return root / correction;
+        }
+
+        var (lower, upper) = Vector256.Widen(root.As<T, float>());
+        return Vector256.Narrow(lower * reciprocal, upper * reciprocal).As<float, T>();
     }
 
     private static Vector512<T> Fma<T>(Vector512<T> a, Vector512<T> b, Vector512<T> addend) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -259,6 +294,7 @@ internal static class AdamArithmetic
             DecaysWeights = weightDecay != 0;
             Maximize = maximize;
             BiasCorrection2Sqrt = T.CreateChecked(biasCorrection2Sqrt);
+            CorrectionReciprocal = 1.0 / double.CreateChecked(BiasCorrection2Sqrt);
             Eps = T.CreateChecked(eps);
             NegativeStepSize = T.CreateChecked(negativeStepSize);
         }
@@ -278,6 +314,9 @@ internal static class AdamArithmetic
         public bool Maximize { get; }
 
         public T BiasCorrection2Sqrt { get; }
+
+        /// <summary>1 / <see cref="BiasCorrection2Sqrt"/> in double, for the float32 division (<c>DivideByCorrection</c>).</summary>
+        public double CorrectionReciprocal { get; }
 
         public T Eps { get; }
 

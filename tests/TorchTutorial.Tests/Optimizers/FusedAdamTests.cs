@@ -61,6 +61,7 @@ public sealed class FusedAdamTests
     [Test]
     public void ALargeParameter_UpdatedOnSeveralThreads_EqualsTorchSharpsAdam()
     {
+        CpuPath.Require();
         // 300,000 elements: five grains, spread over libtorch's threads as its own elementwise kernels are.
         int threads = get_num_threads();
         try
@@ -81,6 +82,7 @@ public sealed class FusedAdamTests
     [Test]
     public void NonContiguousParameters_TakeLibtorchsFusedKernel_AlongsideTheOthers()
     {
+        CpuPath.Require();
         // A transposed parameter cannot be walked as one span: the step hands it to libtorch's _fused_adam_, in the same
         // group as a contiguous one, which is updated on the CPU path. Both move as Adam moves them.
         manual_seed(4);
@@ -257,6 +259,53 @@ public sealed class FusedAdamTests
         Assert.That(fresh!.data<float>().ToArray(), Is.All.EqualTo(2f), "the next backward starts from nothing either way");
     }
 
+    [TestCase(ScalarType.Float32)]
+    [TestCase(ScalarType.Float64)]
+    public void GradientsOfEveryMagnitude_EqualsTorchSharpsAdam_BitForBit(ScalarType dtype)
+    {
+        CpuPath.Require();
+        // The training runs above see gradients of a few magnitudes; here every element gets its own, from 1e-30 to 1e15
+        // (so that the running mean of its square spans float32's whole range, subnormals and zeros included), signs
+        // and exact zeros mixed, new ones each step. 4,099 elements: the vector loops and the scalar tail.
+        manual_seed(11);
+        using var start = randn(4099, dtype: dtype);
+        var gradients = Enumerable.Range(0, 30).Select(_ =>
+        {
+            using var magnitude = pow(10.0, rand(4099, dtype: ScalarType.Float64) * 45 - 30);
+            using var sign = randint(-1, 2, [4099], dtype: ScalarType.Float64);   // -1, 0 or 1
+            return (magnitude * sign).to(dtype).DetachFromDisposeScope();
+        }).ToArray();
+        try
+        {
+            long[] Run(Func<IEnumerable<Parameter>, Adam> create)
+            {
+                using var p = new Parameter(start.clone());
+                using var optimizer = create([p]);
+                foreach (var gradient in gradients)
+                {
+                    using var scope = NewDisposeScope();
+                    p.grad = gradient.clone();
+                    optimizer.step();
+                }
+
+                using var bits = p.detach().to(ScalarType.Float64);
+                return bits.data<double>().ToArray().Select(BitConverter.DoubleToInt64Bits).ToArray();
+            }
+
+            var settings = new AdamSettings(Lr: 1e-2);
+            var expected = Run(settings.Unfused);
+            var actual = Run(settings.Fused);
+            Assert.That(actual.Zip(expected).Count(x => x.First != x.Second), Is.Zero, "elements whose bits differ from TorchSharp's Adam's");
+        }
+        finally
+        {
+            foreach (var gradient in gradients)
+            {
+                gradient.Dispose();
+            }
+        }
+    }
+
     [Test]
     public void SkipsParametersWithoutAGradient_AsAdamDoes()
     {
@@ -342,6 +391,7 @@ public sealed class FusedAdamTests
 
     private static void AssertEqualsAdam(AdamSettings settings, ScalarType dtype)
     {
+        CpuPath.Require();
         var expected = Train(settings.Unfused, settings, dtype, Steps);
         var actual = Train(settings.Fused, settings, dtype, Steps);
         TestContext.Out.WriteLine($"{settings} {dtype}: losses {expected.Losses[0]:G6} -> {expected.Losses[^1]:G6}; " +
