@@ -46,7 +46,7 @@ public sealed record RunSettings(
     /// <summary>The default for --tolerance: the parity tests' bound.</summary>
     public const double DefaultTolerance = 1e-4;
 
-    /// <summary>libtorch threads when --threads is not given. One: at the tutorial's sizes a step is a handful of small operations, and on the 2-core machines this was measured on a second thread made the nn step 1.14× and the optim step 1.44× slower; two threads pay off only at sizes like 1024×1000×1000 (1.9–2.1× faster). See docs/benchmarks.md, section 5.</summary>
+    /// <summary>libtorch threads when --threads is not given. One, so that a run's last digits match the recorded PyTorch references and the tutorial apps (more threads sum the matrix products in another order); what a second thread costs or buys at the tutorial's sizes and at larger ones is measured in docs/benchmarks.md, section 5.</summary>
     public const int DefaultThreads = 1;
 
     /// <summary>
