@@ -2,7 +2,7 @@
 // src/TorchTutorial) reuses its middle layer a random 0 to 3 times per forward pass; SGD with momentum trains it.
 //   dotnet run tutorial/dynamic_net.cs
 // Expected output at seed 0, one "t loss" line per step: 0 620.6343994140625 ... 499 1.4014954566955566
-// (final digits measured on an Intel Xeon with AVX-512; float32 round-off in late steps varies with the CPU).
+// (the last digits vary with the CPU: float32 round-off differs with its vector width and grows in later steps).
 #:project ../src/TorchTutorial
 #:property PublishAot=false
 using TorchSharp;

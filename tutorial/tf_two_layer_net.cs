@@ -2,7 +2,7 @@
 // loss are TorchScript, compiled once and invoked 500 times, as the workbench's static-graph section does.
 //   dotnet run tutorial/tf_two_layer_net.cs
 // Expected output at seed 0, one "t loss" line per step: 0 29428664.0 ... 499 3.0050463465158828e-05
-// (final digits measured on an Intel Xeon with AVX-512; float32 round-off in late steps varies with the CPU).
+// (the last digits vary with the CPU: float32 round-off differs with its vector width and grows in later steps).
 // The TensorFlow script prints only loss_value; this prints "t loss" like the other scripts, so the runs compare.
 #:project ../src/TorchTutorial
 #:property PublishAot=false

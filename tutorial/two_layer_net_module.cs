@@ -1,7 +1,7 @@
 // two_layer_net_module.py: the model as a custom Module, TwoLayerNet (in the library, src/TorchTutorial), trained by SGD.
 //   dotnet run tutorial/two_layer_net_module.cs
 // Expected output at seed 0, one "t loss" line per step: 0 628.283935546875 ... 499 1.4574361557606608e-05
-// (final digits measured on an Intel Xeon with AVX-512; float32 round-off in late steps varies with the CPU).
+// (the last digits vary with the CPU: float32 round-off differs with its vector width and grows in later steps).
 #:project ../src/TorchTutorial
 #:property PublishAot=false
 using TorchSharp;

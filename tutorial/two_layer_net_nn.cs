@@ -1,7 +1,7 @@
 // two_layer_net_nn.py: the network as nn.Sequential(Linear, ReLU, Linear), MSELoss(reduction='sum'), update by hand.
 //   dotnet run tutorial/two_layer_net_nn.cs
 // Expected output at seed 0, one "t loss" line per step: 0 628.283935546875 ... 499 1.4573430235031992e-05
-// (final digits measured on an Intel Xeon with AVX-512; float32 round-off in late steps varies with the CPU).
+// (the last digits vary with the CPU: float32 round-off differs with its vector width and grows in later steps).
 #:project ../src/TorchTutorial
 #:property PublishAot=false
 using TorchSharp;

@@ -1,7 +1,7 @@
 // two_layer_net_optim.py: the nn model trained by torch.optim.Adam.
 //   dotnet run tutorial/two_layer_net_optim.cs
 // Expected output at seed 0, one "t loss" line per step: 0 628.283935546875 ... 499 6.651184776274022e-07
-// (final digits measured on an Intel Xeon with AVX-512; float32 round-off in late steps varies with the CPU).
+// (the last digits vary with the CPU: float32 round-off differs with its vector width and grows in later steps).
 #:project ../src/TorchTutorial
 #:property PublishAot=false
 using TorchSharp;

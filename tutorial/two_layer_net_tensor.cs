@@ -1,7 +1,7 @@
 // two_layer_net_tensor.py: a two-layer network on raw tensors, forward and backward passes written by hand.
 //   dotnet run tutorial/two_layer_net_tensor.cs
 // Expected output at seed 0, one "t loss" line per step: 0 29428664.0 ... 499 3.0050463465158828e-05
-// (final digits measured on an Intel Xeon with AVX-512; float32 round-off in late steps varies with the CPU).
+// (the last digits vary with the CPU: float32 round-off differs with its vector width and grows in later steps).
 #:project ../src/TorchTutorial
 #:property PublishAot=false
 using TorchSharp;
