@@ -5,40 +5,26 @@ using static TorchSharp.torch;
 namespace TorchTutorial.Optimizers;
 
 /// <summary>
-/// Adam that updates each parameter in three passes (on the CPU) or one (libtorch's fused kernel) instead of eight,
-/// switched on as PyTorch's <c>torch.optim.Adam(params, fused=True)</c> is. TorchSharp's
-/// <see cref="TorchSharp.Modules.Adam"/> issues eight separate kernels per parameter per step (two scales, an add, a
-/// multiply-add, the square root, a divide, add ε, the update), each a full pass over the weights and a call into libtorch.
+/// Adam through libtorch's own one-pass kernel, <c>torch._fused_adam_</c>: what PyTorch's
+/// <c>torch.optim.Adam(params, fused=True)</c> runs, on every device. TorchSharp's <see cref="TorchSharp.Modules.Adam"/>
+/// issues eight kernels per parameter per step, each a full pass over the weights; the fused kernel reads and writes
+/// each element once, for a whole parameter group in one call. TorchSharp does not bind the kernel, so a compiled
+/// TorchScript function calls it.
 /// </summary>
 /// <remarks>
-/// Two paths, chosen per parameter at every step:
-/// <list type="bullet">
-/// <item><description>
-/// <b>CPU, float32 and float64</b> (contiguous): TorchSharp's Adam's arithmetic, <b>bit for bit</b>, in two
-/// vectorized passes around libtorch's square root: the running means in the first, the weights in the second. Each
-/// element is rounded as libtorch's CPU kernels round each of Adam's operations, so losses, weights and state equal
-/// those of <see cref="TorchSharp.Modules.Adam"/> exactly (on x86-64 CPUs with FMA, which libtorch's AVX2 and AVX-512
-/// kernels use). Parameters of more than 131,072 elements are split across libtorch's threads, as its own kernels are.
-/// </description></item>
-/// <item><description>
-/// <b>Everything else</b> (CUDA, float16, bfloat16, non-contiguous): libtorch's own one-pass kernel,
-/// <c>torch._fused_adam_</c>, what PyTorch's <c>fused=True</c> runs, called through TorchScript because TorchSharp does
-/// not bind it. It evaluates the same formula in another order (exp_avg by lerp), so float32 results differ from
-/// TorchSharp's Adam by round-off, which Adam amplifies late in training (2e-4 of the optim section's losses by step
-/// 408).
-/// </description></item>
-/// </list>
 /// It is a <see cref="TorchSharp.Modules.Adam"/>: same constructor arguments, same param groups and options
 /// (<see cref="TorchSharp.Modules.Adam.Options"/>), and the same per-parameter state objects
 /// (<see cref="TorchSharp.Modules.Adam.State"/>: <c>step</c>, <c>exp_avg</c>, <c>exp_avg_sq</c>, <c>max_exp_avg_sq</c>),
-/// so <c>state_dict()</c>, <c>load_state_dict</c> and code that reads or replaces that state treat it as Adam. The
-/// state's <c>step</c> stays the source of truth: the float step tensors the kernel needs are this optimizer's own and are
-/// refilled from it whenever someone else changed it (a loaded checkpoint). Learning-rate schedulers work as with Adam:
-/// every step reads each group's current options.
+/// so <c>state_dict()</c>, <c>load_state_dict</c>, checkpoints and code that reads or replaces that state treat it as
+/// Adam. The state's <c>step</c> stays the source of truth: the float step tensors the kernel needs are this
+/// optimizer's own and follow it whenever someone else changed it (a loaded checkpoint). Learning-rate schedulers work
+/// as with Adam: every step reads each group's current options.
 /// <para>
 /// The arithmetic is PyTorch's (L2 weight decay added to the gradient, bias corrections from the step, ε added after the
-/// corrected square root). It updates float32, float64, float16 and bfloat16 parameters (the kernel's element types).
-/// Parameters without a gradient are skipped, as by Adam.
+/// corrected square root), evaluated in the kernel's order (the mean by lerp), so results agree with
+/// <see cref="TorchSharp.Modules.Adam"/>'s to round-off, not bit for bit, exactly as PyTorch's fused and foreach Adams
+/// agree. It updates float32, float64, float16 and bfloat16 parameters (the kernel's element types). Parameters without
+/// a gradient are skipped, as by Adam.
 /// </para>
 /// <para>Dispose it (as any TorchSharp optimizer) to release its state tensors.</para>
 /// </remarks>
@@ -56,7 +42,6 @@ public sealed class FusedAdam : TorchSharp.Modules.Adam
     private static readonly Lazy<jit.CompilationUnit> Script = new(() => jit.compile(ScriptText), LazyThreadSafetyMode.ExecutionAndPublication);
 
     private readonly Dictionary<IntPtr, StepCounter> counters = [];
-    private readonly GroupBuffers buffers = new();
     private bool disposed;
 
     // False when an argument check threw before Adam's constructor ran: then Adam's own fields are null and its
@@ -99,13 +84,7 @@ public sealed class FusedAdam : TorchSharp.Modules.Adam
         }
     }
 
-    /// <summary>
-    /// False sends every parameter to libtorch's fused kernel, as CUDA parameters go: how the tests check that path on
-    /// a machine without a GPU.
-    /// </summary>
-    internal bool CpuArithmetic { get; init; } = true;
-
-    /// <summary>Performs one optimization step: the CPU path per parameter, one fused kernel call for the rest of a group.</summary>
+    /// <summary>Performs one optimization step: one fused kernel call per parameter group.</summary>
     /// <param name="closure">Optional: re-evaluates the model and returns the loss (run with gradients enabled).</param>
     /// <returns>The closure's loss, or null without a closure.</returns>
     /// <exception cref="ObjectDisposedException">The optimizer was disposed.</exception>
@@ -145,24 +124,21 @@ public sealed class FusedAdam : TorchSharp.Modules.Adam
     /// <param name="set_to_none">False: keep the gradient tensors and zero them (TorchSharp's Adam's behaviour).</param>
     public void zero_grad(bool set_to_none)
     {
-        foreach (var group in _parameter_groups)
+        foreach (var p in _parameter_groups.SelectMany(g => g.Parameters))
         {
-            foreach (var p in group.Parameters)
+            using var grad = p.grad;
+            if (grad is null)
             {
-                using var grad = p.grad;
-                if (grad is null)
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                if (set_to_none)
-                {
-                    p.grad = null;
-                }
-                else
-                {
-                    grad.zero_();
-                }
+            if (set_to_none)
+            {
+                p.grad = null;
+            }
+            else
+            {
+                grad.zero_();
             }
         }
     }
@@ -177,7 +153,7 @@ public sealed class FusedAdam : TorchSharp.Modules.Adam
         foreach (var p in param_group.Parameters)
         {
             CheckParameter(p);
-            counters[p.Handle] = new StepCounter(zeros(Array.Empty<long>(), ScalarType.Float32, p.device).DetachFromDisposeScope());
+            counters[p.Handle] = new StepCounter(p.device);
         }
     }
 
@@ -198,7 +174,6 @@ public sealed class FusedAdam : TorchSharp.Modules.Adam
             }
 
             counters.Clear();
-            buffers.Dispose();
         }
 
         base.Dispose(disposing);
@@ -212,7 +187,7 @@ public sealed class FusedAdam : TorchSharp.Modules.Adam
         bool amsgrad = options.amsgrad!.Value, maximize = options.maximize!.Value;
         AdamHyperParameters.Check(lr, beta1, beta2, eps, weightDecay);
 
-        buffers.Clear();
+        List<Tensor> parameters = [], grads = [], expAvgs = [], expAvgSqs = [], maxExpAvgSqs = [], steps = [];
         foreach (var p in group.Parameters)
         {
             var grad = p.grad;   // a new handle, released with the step's DisposeScope
@@ -228,45 +203,41 @@ public sealed class FusedAdam : TorchSharp.Modules.Adam
                 state.max_exp_avg_sq = zeros_like(p).DetachFromDisposeScope();
             }
 
-            var maxExpAvgSq = amsgrad ? state.max_exp_avg_sq : null;
-            if (CpuArithmetic && AdamArithmetic.Applies(p, grad, state.exp_avg, state.exp_avg_sq, maxExpAvgSq))
-            {
-                // On the CPU: TorchSharp's Adam's arithmetic, bit for bit, in two passes around libtorch's square root.
-                state.step++;
-                AdamArithmetic.Step(p, grad, state.exp_avg, state.exp_avg_sq, maxExpAvgSq, state.step, lr, beta1, beta2, eps, weightDecay, maximize);
-                continue;
-            }
-
             var counter = counters[p.Handle];
             if (counter.Tensor.device_type != p.device_type || counter.Tensor.device_index != p.device_index)
             {
                 // Optimizer.to(device) moved the state: the step tensor follows.
                 counter.Tensor.Dispose();
-                counter = new StepCounter(zeros(Array.Empty<long>(), ScalarType.Float32, p.device).DetachFromDisposeScope()) { Value = -1 };
-                counters[p.Handle] = counter;
+                counters[p.Handle] = counter = new StepCounter(p.device);
             }
 
             if (counter.Value != state.step)
             {
                 // The state's step was set from outside (a checkpoint): the kernel's step tensor follows it.
                 counter.Tensor.fill_(state.step);
-                counter.Value = state.step;
             }
 
-            buffers.Add(p, grad, state, counter.Tensor, amsgrad);
             state.step++;
-            counter.Value = state.step;
+            counter.Value = state.step;   // the script adds the 1 to the tensor
+            parameters.Add(p);
+            grads.Add(grad);
+            expAvgs.Add(state.exp_avg);
+            expAvgSqs.Add(state.exp_avg_sq);
+            steps.Add(counter.Tensor);
+            if (amsgrad)
+            {
+                maxExpAvgSqs.Add(state.max_exp_avg_sq);
+            }
         }
 
-        if (buffers.Count == 0)
+        if (parameters.Count == 0)
         {
             return;
         }
 
-        Script.Value.invoke("fused_adam_step",
-            buffers.Params(), buffers.Grads(), buffers.ExpAvgs(), buffers.ExpAvgSqs(), buffers.MaxExpAvgSqs(amsgrad), buffers.Steps(),
-            buffers.Scalar(0, lr), buffers.Scalar(1, beta1), buffers.Scalar(2, beta2), buffers.Scalar(3, weightDecay), buffers.Scalar(4, eps),
-            amsgrad, maximize);
+        using Scalar lrScalar = lr, beta1Scalar = beta1, beta2Scalar = beta2, weightDecayScalar = weightDecay, epsScalar = eps;
+        Script.Value.invoke("fused_adam_step", parameters.ToArray(), grads.ToArray(), expAvgs.ToArray(), expAvgSqs.ToArray(), maxExpAvgSqs.ToArray(),
+            steps.ToArray(), lrScalar, beta1Scalar, beta2Scalar, weightDecayScalar, epsScalar, amsgrad, maximize);
     }
 
     private static IEnumerable<ParamGroup> SingleGroup(IEnumerable<Parameter> parameters)
@@ -307,10 +278,10 @@ public sealed class FusedAdam : TorchSharp.Modules.Adam
         }
     }
 
-    /// <summary>The float step tensor the kernel reads, and the step it holds (mirrors <see cref="TorchSharp.Modules.Adam.State.step"/>).</summary>
-    private sealed class StepCounter(Tensor tensor)
+    /// <summary>The float step tensor the kernel reads on the parameter's device, and the step it holds (mirrors <see cref="TorchSharp.Modules.Adam.State.step"/>).</summary>
+    private sealed class StepCounter(Device device)
     {
-        public Tensor Tensor { get; } = tensor;
+        public Tensor Tensor { get; } = zeros(Array.Empty<long>(), ScalarType.Float32, device).DetachFromDisposeScope();
 
         public long Value { get; set; }
     }

@@ -11,7 +11,7 @@ public static class Optim
 {
     /// <summary>
     /// Adam: TorchSharp's <see cref="TorchSharp.Modules.Adam"/>, or with <paramref name="fused"/> the
-    /// <see cref="FusedAdam"/> (on the CPU the same numbers bit for bit, in three passes instead of eight). Both are a
+    /// <see cref="FusedAdam"/> (libtorch's one-pass kernel: faster, the same results to round-off). Both are a
     /// <see cref="TorchSharp.Modules.Adam"/> with the same options and state.
     /// </summary>
     /// <param name="parameters">The parameters to optimize (at least one).</param>
@@ -22,7 +22,7 @@ public static class Optim
     /// <param name="weight_decay">L2 penalty added to the gradient, a finite number ≥ 0 (default 0).</param>
     /// <param name="amsgrad">Use the AMSGrad variant.</param>
     /// <param name="maximize">Maximize the objective instead of minimizing it.</param>
-    /// <param name="fused">Update every parameter in three passes or libtorch's one (<see cref="FusedAdam"/>) instead of eight kernels.</param>
+    /// <param name="fused">Update every parameter group in libtorch's one fused kernel (<see cref="FusedAdam"/>) instead of eight kernels per parameter.</param>
     /// <returns>The optimizer; dispose it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
     /// <exception cref="ArgumentException">There are no parameters (or, fused, one the kernel cannot update).</exception>

@@ -1,7 +1,8 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using TorchTutorial.Checkpoints;
 using TorchTutorial.Data;
-using TorchTutorial.Modules;
+using TorchTutorial.Devices;
 using TorchTutorial.Optimizers;
 using TorchTutorial.Tests.Parity;
 using TorchTutorial.Training;
@@ -10,81 +11,267 @@ using static TorchSharp.torch;
 namespace TorchTutorial.Tests.Optimizers;
 
 /// <summary>
-/// <see cref="FusedAdam"/> computes what TorchSharp's Adam computes: on the CPU bit for bit, with every option, in
-/// float32 and float64; elsewhere (libtorch's fused kernel) to round-off. It computes what PyTorch computed (the
-/// recorded two_layer optim references); its state is Adam's and resumes.
+/// <see cref="FusedAdam"/> (libtorch's <c>_fused_adam_</c>) computes what TorchSharp's Adam computes, tested as PyTorch
+/// tests its fused optimizers against the foreach ones: to round-off, not bit for bit. float64 losses within 1e-10
+/// relative over all 500 steps; float32 within 1e-5 over the first 100 and, after, within the parity rule's BLAS-spread
+/// envelope for Adam (<see cref="BlasSpreadRule"/>); every option; half precision. It computes what PyTorch computed
+/// (the recorded optim references, by the parity rule); its state is Adam's and resumes through every checkpoint format.
 /// </summary>
 public sealed class FusedAdamTests
 {
     private const int Steps = 500;
+    private const double Float64Tolerance = 1e-10;
+    private const double Float32StartTolerance = 1e-5;
+    private const int Float32StartSteps = 100;
 
-    // libtorch's fused kernel evaluates Adam's formula in another order (exp_avg by lerp, as PyTorch 2.x does): float32
-    // losses then agree with TorchSharp's Adam to 1e-6 over the first 100 steps, and Adam amplifies the round-off to
-    // 2e-4 by step 408 as the loss approaches float32's resolution.
-    private const double KernelFloat32Tolerance = 1e-5;
-    private const int KernelFloat32StrictSteps = 100;
-    private const double KernelFloat32TailTolerance = 1e-3;
+    private static readonly (string Name, AdamSettings Settings)[] OptionSets =
+    [
+        ("defaults", new AdamSettings()),
+        ("lr", new AdamSettings(Lr: 1e-3)),
+        ("betas", new AdamSettings(Beta1: 0.8, Beta2: 0.99)),
+        ("eps", new AdamSettings(Eps: 1e-6)),
+        ("weight_decay", new AdamSettings(WeightDecay: 1.0)),
+        ("amsgrad", new AdamSettings(AmsGrad: true)),
+        ("maximize", new AdamSettings(Maximize: true)),
+    ];
 
-    public static IEnumerable<TestCaseData> Options()
+    public static IEnumerable<TestCaseData> Options() => OptionSets.Select(o => new TestCaseData(o.Settings).SetArgDisplayNames(o.Name));
+
+    [TestCaseSource(nameof(Options))]
+    public void Float64_WithinOneInTenBillionOfTorchSharpsAdam_OverEveryStep(AdamSettings settings)
     {
-        yield return new TestCaseData(new AdamSettings()).SetArgDisplayNames("defaults");
-        yield return new TestCaseData(new AdamSettings(WeightDecay: 1.0)).SetArgDisplayNames("weight_decay");
-        yield return new TestCaseData(new AdamSettings(AmsGrad: true)).SetArgDisplayNames("amsgrad");
-        yield return new TestCaseData(new AdamSettings(Maximize: true)).SetArgDisplayNames("maximize");
-        yield return new TestCaseData(new AdamSettings(Beta1: 0.8, Beta2: 0.99, Eps: 1e-6)).SetArgDisplayNames("betas-eps");
-    }
-
-    [TestCaseSource(nameof(Options))]
-    public void EqualsTorchSharpsAdam_Float32(AdamSettings settings) => AssertEqualsAdam(settings, ScalarType.Float32);
-
-    [TestCaseSource(nameof(Options))]
-    public void EqualsTorchSharpsAdam_Float64(AdamSettings settings) => AssertEqualsAdam(settings, ScalarType.Float64);
-
-    [TestCaseSource(nameof(Options))]
-    public void LibtorchsKernel_MatchesTorchSharpsAdam_ToRoundOff(AdamSettings settings)
-    {
-        // What CUDA parameters (and half-precision or non-contiguous ones) get, here forced on the CPU.
-        var expected = Train(settings.Unfused, settings, ScalarType.Float32, Steps);
-        var actual = Train(p => settings.Fused(p, cpuArithmetic: false), settings, ScalarType.Float32, Steps);
-        var strict = LossComparison.Compare(expected.Losses[..KernelFloat32StrictSteps], actual.Losses[..KernelFloat32StrictSteps]);
-        var whole = LossComparison.Compare(expected.Losses, actual.Losses);
-        TestContext.Out.WriteLine($"{settings}: loss deviation {strict.Worst:E2} over the first {KernelFloat32StrictSteps} steps, " +
-                                  $"{whole.Worst:E2} over {whole.StepsCompared} (at {whole.WorstStep})");
+        var expected = Train(settings.Unfused, settings, ScalarType.Float64, Steps);
+        var actual = Train(settings.Fused, settings, ScalarType.Float64, Steps);
+        var losses = LossComparison.Compare(expected.Losses, actual.Losses);
+        double weights = expected.Weights.Zip(actual.Weights, (e, a) => Math.Abs(a - e)).Max() / expected.Weights.Max(Math.Abs);
+        TestContext.Out.WriteLine($"{settings}: worst loss deviation {losses.Worst:E2} at step {losses.WorstStep} ({losses.StepsCompared} steps compared); " +
+                                  $"final weights {weights:E2} of the largest");
         Assert.Multiple(() =>
         {
-            Assert.That(strict.Worst, Is.LessThanOrEqualTo(KernelFloat32Tolerance), $"the first {KernelFloat32StrictSteps} losses");
-            Assert.That(whole.Worst, Is.LessThanOrEqualTo(KernelFloat32TailTolerance), "all losses");
-            Assert.That(actual.Losses, Is.Not.EqualTo(expected.Losses), "the kernel's own round-off: this is not the CPU path");
+            // Every step whose loss is above 1e-7 of the first (LossComparison's floor, as in the parity tests): below it the
+            // loss is a sum of squares of residuals near float64's resolution, and a relative deviation there measures nothing.
+            Assert.That(losses.Worst, Is.LessThanOrEqualTo(Float64Tolerance), $"every loss (worst at step {losses.WorstStep})");
+            Assert.That(losses.StepsCompared, Is.GreaterThanOrEqualTo(100), "the steps before the run reaches the floor");
+            Assert.That(weights, Is.LessThanOrEqualTo(Float64Tolerance), "the final weights");
+            Assert.That(expected.Losses[^1], Is.LessThan(expected.Losses[0] / 100), "the run trains (so the comparison means something)");
+        });
+    }
+
+    public static IEnumerable<TestCaseData> Float32Runs()
+    {
+        // Each option on the optim section's run, against the BLAS spread PyTorch recorded for that run (optim.defaults),
+        // and the other recorded float32 runs (another lr, seed, sizes) against their own.
+        foreach (var (name, settings) in OptionSets)
+        {
+            yield return new TestCaseData(settings, "defaults").SetArgDisplayNames(name);
+        }
+
+        foreach (var reference in ParityReference.All().Where(r => r.Section == "optim" && r.Options.DType == "float32" && r.Set != "defaults"))
+        {
+            yield return new TestCaseData(new AdamSettings(reference.Options.Lr), reference.Set).SetArgDisplayNames($"optim.{reference.Set}");
+        }
+    }
+
+    [TestCaseSource(nameof(Float32Runs))]
+    public void Float32_FollowsTorchSharpsAdam_ToRoundOffFirst_ThenWithinTheBlasSpread(AdamSettings settings, string set)
+    {
+        var reference = ParityReference.Load(Path.Combine(ParityReference.Folder, $"optim.{set}.json"));
+        var twin = reference.OpenBlasTwin();
+        var o = reference.Options;
+        var expected = Train(settings.Unfused, settings, ScalarType.Float32, o.Steps, o.Sizes, o.Seed);
+        var actual = Train(settings.Fused, settings, ScalarType.Float32, o.Steps, o.Sizes, o.Seed);
+        var start = LossComparison.Compare(expected.Losses[..Float32StartSteps], actual.Losses[..Float32StartSteps]);
+
+        // After the first steps: the parity rule's allowance for Adam (k times how far PyTorch's own run has moved so far
+        // when only its BLAS changes, capped as in the parity tests), at the steps LossComparison compares.
+        double spread = 0, worstRatio = 0, floor = Math.Abs(expected.Losses[0]) * LossComparison.DefaultFloor;
+        int worstStep = -1, compared = 0;
+        for (int t = 0; t < o.Steps; t++)
+        {
+            spread = Math.Max(spread, BlasSpreadRule.Relative(twin.Losses[t], reference.Losses[t]));
+            if (t < Float32StartSteps || Math.Abs(expected.Losses[t]) <= floor)
+            {
+                continue;
+            }
+
+            compared++;
+            double ratio = BlasSpreadRule.Relative(actual.Losses[t], expected.Losses[t]) / BlasSpreadRule.Allowed(t, spread, float64: false, capped: true, BlasSpreadRule.AdamK);
+            if (ratio > worstRatio)
+            {
+                (worstRatio, worstStep) = (ratio, t);
+            }
+        }
+
+        TestContext.Out.WriteLine($"{settings} on optim.{set}: worst deviation {start.Worst:E2} over the first {Float32StartSteps} steps (step {start.WorstStep}); " +
+                                  $"after, worst deviation / allowed {worstRatio:F3} at step {worstStep} ({compared} steps compared)");
+        Assert.Multiple(() =>
+        {
+            Assert.That(start.Worst, Is.LessThanOrEqualTo(Float32StartTolerance), $"the first {Float32StartSteps} losses (worst at step {start.WorstStep})");
+            Assert.That(worstRatio, Is.LessThanOrEqualTo(1), $"the later losses within the BLAS-spread envelope (worst at step {worstStep})");
+            Assert.That(expected.Losses[^1], Is.LessThan(expected.Losses[0] / 1.5), "the run trains (so the comparison means something)");
         });
     }
 
     [Test]
-    public void ALargeParameter_UpdatedOnSeveralThreads_EqualsTorchSharpsAdam()
+    public void EachOption_ChangesTheTrajectory()
     {
-        CpuPath.Require();
-        // 300,000 elements: five grains, spread over libtorch's threads as its own elementwise kernels are.
-        int threads = get_num_threads();
+        // Guards the comparisons above: an option the fused step ignored would still match if it did nothing. (maximize
+        // ascends on -loss, the same trajectory as the plain run: a step that ignored it would climb the loss instead.)
+        var plain = Train(p => new FusedAdam(p, lr: 1e-4), new AdamSettings(), ScalarType.Float64, Steps).Losses;
+        foreach (var settings in OptionSets.Select(o => o.Settings).Where(s => s != new AdamSettings() && !s.Maximize))
+        {
+            var other = Train(settings.Fused, settings, ScalarType.Float64, Steps).Losses;
+            Assert.That(WorstRelative(plain, other).Worst, Is.GreaterThan(1e-3), settings.ToString());
+        }
+    }
+
+    [TestCase(ScalarType.Float16, 1.0 / 1024)]
+    [TestCase(ScalarType.BFloat16, 1.0 / 128)]
+    public void HalfPrecision_FollowsTorchSharpsAdam_WithinTheTypesResolution(ScalarType dtype, double resolution)
+    {
+        // The same fit with both optimizers in the same half type; each weight may differ by a few of the type's ulps
+        // at its magnitude (its ulp at 1: float16 2^-10, bfloat16 2^-7), and the fit must get ten times better.
+        manual_seed(5);
+        using var start = randn(256);
+        using var target = randn(256) * 0.1;
+        float[] Run(Func<IEnumerable<Parameter>, Adam> create)
+        {
+            using var p = new Parameter(start.to(dtype));
+            using var goal = target.to(dtype);
+            using var optimizer = create([p]);
+            for (int step = 0; step < 100; step++)
+            {
+                using var scope = NewDisposeScope();
+                optimizer.zero_grad();
+                (p - goal).square().sum().backward();
+                optimizer.step();
+            }
+
+            using var values = p.detach().to(ScalarType.Float32);
+            return values.data<float>().ToArray();
+        }
+
+        var settings = new AdamSettings(Lr: 0.05);
+        var expected = Run(settings.Unfused);
+        var actual = Run(settings.Fused);
+        double worst = expected.Zip(actual, (e, a) => Math.Abs(a - e) / Math.Max(Math.Abs(e), 1)).Max();
+        double errorBefore = start.sub(target).square().sum().item<float>();
+        double errorAfter = actual.Zip(target.data<float>().ToArray(), (a, t) => (a - t) * (a - t)).Sum();
+        TestContext.Out.WriteLine($"{dtype}: worst weight difference {worst:E2}; squared error {errorBefore:G4} -> {errorAfter:G4}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(worst, Is.LessThanOrEqualTo(4 * resolution), "each weight, in units of the larger of it and 1");
+            Assert.That(errorAfter, Is.LessThan(errorBefore / 10), "the kernel trains half-precision weights");
+        });
+    }
+
+    public static IEnumerable<TestCaseData> OptimReferences() =>
+        ParityReference.All().Where(r => r.Section == "optim").Select(r => new TestCaseData(r).SetArgDisplayNames(r.ToString()));
+
+    [TestCaseSource(nameof(OptimReferences))]
+    public void MatchesPyTorch_StepByStep_ByTheParityRule(ParityReference reference)
+    {
+        // The rule the optim section's parity test holds TorchSharp's Adam to (PyTorchParityTests, k for Adam).
+        var o = reference.Options;
+        var result = Train(p => new FusedAdam(p, lr: o.Lr), new AdamSettings(o.Lr), o.ScalarType, o.Steps, o.Sizes, o.Seed);
+        var verdict = BlasSpreadRule.Check(reference.Losses, reference.OpenBlasTwin().Losses, result.Losses, o.DType == "float64", BlasSpreadRule.AdamK);
+        TestContext.Out.WriteLine($"{reference}: worst deviation / allowed {verdict.WorstRatio:F3} at step {verdict.WorstStep} " +
+                                  $"(deviation {verdict.Deviation:E2}, allowed {verdict.Allowed:E2})");
+        Assert.That(verdict.WorstRatio, Is.LessThanOrEqualTo(1), $"every step within its allowance (worst at step {verdict.WorstStep})");
+    }
+
+    [Test]
+    public void StateIsAdams_AndResumesExactly()
+    {
+        // 300 steps in one go, against 150, the state handed to a new FusedAdam through Adam's state_dict, and 150 more.
+        // The new optimizer's own step tensors start at 0: unless they follow the loaded step (150), the bias corrections
+        // of step 151 would be those of step 1 and the update ten times too large.
+        var uninterrupted = Train(p => new FusedAdam(p, lr: 1e-4), new AdamSettings(), ScalarType.Float32, 300).Losses;
+        using var run = new ResumableRun();
+        using (var first = new FusedAdam(run.Model.parameters(), lr: 1e-4))
+        using (var second = new FusedAdam(run.Model.parameters(), lr: 1e-4))
+        {
+            run.Train(first, 150);
+            var state = first.state_dict();
+            Assert.That(state.State, Has.All.InstanceOf<Adam.State>());
+            Assert.That(state.State.Cast<Adam.State>().Select(s => s.step), Has.All.EqualTo(150));
+            second.load_state_dict(state);
+            run.Train(second, 150);
+            Assert.That(second.state_dict().State.Cast<Adam.State>().Select(s => s.step), Has.All.EqualTo(300));
+        }
+
+        Assert.That(run.Losses, Is.EqualTo(uninterrupted));
+    }
+
+    [TestCase(CheckpointFormat.TorchSharp)]
+    [TestCase(CheckpointFormat.PyTorch)]
+    [TestCase(CheckpointFormat.SafeTensors)]
+    public void SavedAndLoaded_ThroughEachCheckpointFormat_ResumesAsIfUninterrupted(CheckpointFormat format)
+    {
+        // 150 steps, a checkpoint, then a fresh model (another seed) and a fresh FusedAdam load it and train 150 more.
+        // The TorchSharp and PyTorch formats carry Adam's state: the 300 losses are those of an uninterrupted run, bit for
+        // bit. safetensors holds the weights only: the first loss after loading is the uninterrupted run's, and the
+        // optimizer starts afresh (step 0), as it would with TorchSharp's Adam.
+        var uninterrupted = Train(p => new FusedAdam(p, lr: 1e-4), new AdamSettings(), ScalarType.Float32, 300).Losses;
+        string folder = Directory.CreateTempSubdirectory("fused-adam-").FullName;
         try
         {
-            set_num_threads(2);
-            manual_seed(3);
-            using var start = randn(600, 500);
-            using var target = randn(600, 500);
-            Assert.That(TrainDirect(p => new FusedAdam(p, lr: 1e-3, amsgrad: true), start, target),
-                Is.EqualTo(TrainDirect(p => optim.Adam(p, lr: 1e-3, amsgrad: true), start, target)));
+            string path = Path.Combine(folder, format switch { CheckpointFormat.PyTorch => "c.pt", CheckpointFormat.SafeTensors => "c.safetensors", _ => "c.ckpt" });
+            using var run = new ResumableRun();
+            using (var first = new FusedAdam(run.Model.parameters(), lr: 1e-4))
+            {
+                run.Train(first, 150);
+                Assert.That(Checkpoint.Save(path, run.Model, first, format).IncludesOptimizerState, Is.EqualTo(format != CheckpointFormat.SafeTensors));
+            }
+
+            manual_seed(42);
+            using var resumed = new ResumableRun(run);
+            using var second = new FusedAdam(resumed.Model.parameters(), lr: 1e-4);
+            bool restored = Checkpoint.Load(path, resumed.Model, second, format).IncludesOptimizerState;
+            resumed.Train(second, 150);
+            var losses = run.Losses.Concat(resumed.Losses).ToArray();
+            Assert.Multiple(() =>
+            {
+                Assert.That(restored, Is.EqualTo(format != CheckpointFormat.SafeTensors));
+                if (restored)
+                {
+                    Assert.That(losses, Is.EqualTo(uninterrupted), "every loss of the uninterrupted run");
+                }
+                else
+                {
+                    Assert.That(losses[..151], Is.EqualTo(uninterrupted[..151]), "the weights were restored");
+                    Assert.That(losses[151], Is.Not.EqualTo(uninterrupted[151]), "Adam restarted from step 0");
+                }
+
+                Assert.That(second.state_dict().State.Cast<Adam.State>().Select(s => s.step), Has.All.EqualTo(restored ? 300 : 150));
+            });
         }
         finally
         {
-            set_num_threads(threads);
+            Directory.Delete(folder, recursive: true);
         }
     }
 
     [Test]
-    public void NonContiguousParameters_TakeLibtorchsFusedKernel_AlongsideTheOthers()
+    [Category("CUDA")]
+    public void OnCuda_FollowsTheCpuRun_ToRoundOff()
     {
-        CpuPath.Require();
-        // A transposed parameter cannot be walked as one span: the step hands it to libtorch's _fused_adam_, in the same
-        // group as a contiguous one, which is updated on the CPU path. Both move as Adam moves them.
+        var status = CudaStatus.Query();
+        if (!status.IsAvailable)
+        {
+            Assert.Ignore($"No CUDA here (backend {status.Backend}, {status.DeviceCount} device(s)); build with -p:TorchBackend=cuda on a GPU machine to run this test.");
+        }
+
+        // The same float64 fit on both devices (the data made on the CPU, then moved), as in the comparisons above.
+        var settings = new AdamSettings(AmsGrad: true, WeightDecay: 0.1);
+        var cpu = Train(settings.Fused, settings, ScalarType.Float64, 100);
+        var cuda = Train(settings.Fused, settings, ScalarType.Float64, 100, device: CUDA);
+        Assert.That(WorstRelative(cpu.Losses, cuda.Losses).Worst, Is.LessThanOrEqualTo(Float64Tolerance));
+    }
+
+    [Test]
+    public void NonContiguousParameters_AreUpdatedAsAdamUpdatesThem()
+    {
         manual_seed(4);
         using var contiguousStart = randn(50, 40);
         using var transposedStart = randn(40, 50);
@@ -111,109 +298,9 @@ public sealed class FusedAdamTests
         var actual = Run(p => new FusedAdam(p, lr: 0.01));
         Assert.Multiple(() =>
         {
-            Assert.That(actual[..2000], Is.EqualTo(expected[..2000]), "the contiguous parameter, on the CPU path: bit for bit");
-            Assert.That(actual[2000..], Is.EqualTo(expected[2000..]).Within(1e-5f), "the transposed one, by libtorch's kernel: to round-off");
-            Assert.That(actual[2000..], Is.Not.EqualTo(transposedStart.t().contiguous().flatten().data<float>().ToArray()), "it moved");
+            Assert.That(actual, Is.EqualTo(expected).Within(1e-5f));
+            Assert.That(actual[2000..], Is.Not.EqualTo(transposedStart.t().contiguous().flatten().data<float>().ToArray()), "the transposed one moved");
         });
-    }
-
-    [TestCase(ScalarType.Float16)]
-    [TestCase(ScalarType.BFloat16)]
-    public void HalfPrecision_TakesLibtorchsFusedKernel(ScalarType dtype)
-    {
-        manual_seed(5);
-        using var p = new Parameter(randn(64, dtype: dtype));
-        using var target = zeros(64, dtype: dtype);
-        using var optimizer = new FusedAdam([p], lr: 0.05);
-        using var before = (p.detach() - target).square().sum().to(ScalarType.Float32);
-        for (int step = 0; step < 100; step++)
-        {
-            using var scope = NewDisposeScope();
-            optimizer.zero_grad();
-            (p - target).square().sum().backward();
-            optimizer.step();
-        }
-
-        using var after = (p.detach() - target).square().sum().to(ScalarType.Float32);
-        Assert.That(after.item<float>(), Is.LessThan(before.item<float>() / 10), "the kernel trains half-precision weights");
-    }
-
-    [Test]
-    public void EachOption_ChangesTheTrajectory()
-    {
-        // Guards the comparisons above: an option the fused step ignored would still match if it did nothing.
-        var plain = Train(p => new FusedAdam(p, lr: 1e-4), new AdamSettings(), ScalarType.Float64, Steps).Losses;
-        foreach (var settings in new[] { new AdamSettings(WeightDecay: 1.0), new AdamSettings(AmsGrad: true) })
-        {
-            var other = Train(p => settings.Fused(p), settings, ScalarType.Float64, Steps).Losses;
-            Assert.That(LossComparison.Compare(plain, other).Worst, Is.GreaterThan(1e-3), settings.ToString());
-        }
-    }
-
-    public static IEnumerable<TestCaseData> OptimReferences() =>
-        ParityReference.All().Where(r => r.Section == "optim").Select(r => new TestCaseData(r).SetArgDisplayNames(r.ToString()));
-
-    [TestCaseSource(nameof(OptimReferences))]
-    public void MatchesPyTorch_StepByStep(ParityReference reference)
-    {
-        // The same bounds as the optim section's parity test (PyTorchParityTests): float64 to 1e-10 over every step,
-        // float32 to 1e-4 over the first 100 and 1e-3 over the rest (two BLAS libraries' round-off, amplified by Adam).
-        var o = reference.Options;
-        var result = Train(p => new FusedAdam(p, lr: o.Lr), new AdamSettings(o.Lr), o.ScalarType, o.Steps, o.Sizes, o.Seed);
-        var whole = LossComparison.Compare(reference.Losses, result.Losses);
-        var start = LossComparison.Compare(reference.Losses[..100], result.Losses[..100]);
-        TestContext.Out.WriteLine($"{reference}: worst {whole.Worst:E2} at step {whole.WorstStep}; first 100 steps {start.Worst:E2}");
-        Assert.Multiple(() =>
-        {
-            Assert.That(result.Losses, Has.Length.EqualTo(reference.Losses.Length));
-            if (o.DType == "float64")
-            {
-                Assert.That(whole.Worst, Is.LessThanOrEqualTo(1e-10));
-            }
-            else
-            {
-                Assert.That(start.Worst, Is.LessThanOrEqualTo(1e-4));
-                Assert.That(whole.Worst, Is.LessThanOrEqualTo(1e-3));
-            }
-        });
-    }
-
-    [Test]
-    public void StateIsAdams_AndResumesExactly()
-    {
-        // 300 steps in one go, against 150, the state handed to a new FusedAdam through Adam's state_dict, and 150 more.
-        // The new optimizer's own step tensors start at 0: unless they follow the loaded step (150), the bias corrections
-        // of step 151 would be those of step 1 and the update ten times too large.
-        var uninterrupted = Train(p => new FusedAdam(p, lr: 1e-4), new AdamSettings(), ScalarType.Float32, 300).Losses;
-
-        manual_seed(0);
-        using var x = randn(64, 1000);
-        using var y = randn(64, 10);
-        using var model = nn.Sequential(nn.Linear(1000, 100), nn.ReLU(), nn.Linear(100, 10));
-        using var loss_fn = nn.MSELoss(reduction: nn.Reduction.Sum);
-        var losses = new List<double>();
-        Func<int, Tensor> Step(optim.Optimizer optimizer) => _ =>
-        {
-            var loss = loss_fn.forward(model.forward(x), y);
-            optimizer.zero_grad();
-            loss.backward();
-            optimizer.step();
-            return loss;
-        };
-
-        using (var first = new FusedAdam(model.parameters(), lr: 1e-4))
-        using (var second = new FusedAdam(model.parameters(), lr: 1e-4))
-        {
-            losses.AddRange(new TrainingLoop(new TrainingOptions(150, 1e-4)).Run(Step(first)).Losses);
-            var state = first.state_dict();
-            Assert.That(state.State, Has.All.InstanceOf<Adam.State>());
-            Assert.That(state.State.Cast<Adam.State>().Select(s => s.step), Has.All.EqualTo(150));
-            second.load_state_dict(state);
-            losses.AddRange(new TrainingLoop(new TrainingOptions(150, 1e-4)).Run(Step(second)).Losses);
-            Assert.That(second.state_dict().State.Cast<Adam.State>().Select(s => s.step), Has.All.EqualTo(300));
-        }
-
-        Assert.That(losses, Is.EqualTo(uninterrupted));
     }
 
     [Test]
@@ -257,53 +344,6 @@ public sealed class FusedAdamTests
         Backward();
         using var fresh = p.grad;
         Assert.That(fresh!.data<float>().ToArray(), Is.All.EqualTo(2f), "the next backward starts from nothing either way");
-    }
-
-    [TestCase(ScalarType.Float32)]
-    [TestCase(ScalarType.Float64)]
-    public void GradientsOfEveryMagnitude_EqualsTorchSharpsAdam_BitForBit(ScalarType dtype)
-    {
-        CpuPath.Require();
-        // The training runs above see gradients of a few magnitudes; here every element gets its own, from 1e-30 to 1e15
-        // (so that the running mean of its square spans float32's whole range, subnormals and zeros included), signs
-        // and exact zeros mixed, new ones each step. 4,099 elements: the vector loops and the scalar tail.
-        manual_seed(11);
-        using var start = randn(4099, dtype: dtype);
-        var gradients = Enumerable.Range(0, 30).Select(_ =>
-        {
-            using var magnitude = pow(10.0, rand(4099, dtype: ScalarType.Float64) * 45 - 30);
-            using var sign = randint(-1, 2, [4099], dtype: ScalarType.Float64);   // -1, 0 or 1
-            return (magnitude * sign).to(dtype).DetachFromDisposeScope();
-        }).ToArray();
-        try
-        {
-            long[] Run(Func<IEnumerable<Parameter>, Adam> create)
-            {
-                using var p = new Parameter(start.clone());
-                using var optimizer = create([p]);
-                foreach (var gradient in gradients)
-                {
-                    using var scope = NewDisposeScope();
-                    p.grad = gradient.clone();
-                    optimizer.step();
-                }
-
-                using var bits = p.detach().to(ScalarType.Float64);
-                return bits.data<double>().ToArray().Select(BitConverter.DoubleToInt64Bits).ToArray();
-            }
-
-            var settings = new AdamSettings(Lr: 1e-2);
-            var expected = Run(settings.Unfused);
-            var actual = Run(settings.Fused);
-            Assert.That(actual.Zip(expected).Count(x => x.First != x.Second), Is.Zero, "elements whose bits differ from TorchSharp's Adam's");
-        }
-        finally
-        {
-            foreach (var gradient in gradients)
-            {
-                gradient.Dispose();
-            }
-        }
     }
 
     [Test]
@@ -389,46 +429,22 @@ public sealed class FusedAdamTests
         Assert.That(() => optimizer.step(), Throws.TypeOf<ObjectDisposedException>());
     }
 
-    private static void AssertEqualsAdam(AdamSettings settings, ScalarType dtype)
+    /// <summary>The largest |a − e| / |e| over the steps (infinite for a non-finite loss), and its step.</summary>
+    private static (double Worst, int Step) WorstRelative(IReadOnlyList<double> expected, IReadOnlyList<double> actual)
     {
-        CpuPath.Require();
-        var expected = Train(settings.Unfused, settings, dtype, Steps);
-        var actual = Train(settings.Fused, settings, dtype, Steps);
-        TestContext.Out.WriteLine($"{settings} {dtype}: losses {expected.Losses[0]:G6} -> {expected.Losses[^1]:G6}; " +
-                                  $"{expected.Losses.Zip(actual.Losses).Count(l => l.First != l.Second)} of {Steps} differ");
-        Assert.Multiple(() =>
-        {
-            Assert.That(actual.Losses, Is.EqualTo(expected.Losses), "every loss, bit for bit");
-            Assert.That(actual.Weights, Is.EqualTo(expected.Weights), "the final weights, bit for bit");
-            Assert.That(expected.Losses[^1], Is.LessThan(expected.Losses[0] / 100), "the run trains (so the comparison means something)");
-        });
+        Assert.That(actual, Has.Count.EqualTo(expected.Count), "one loss per step");
+        return Enumerable.Range(0, expected.Count).Select(t => (BlasSpreadRule.Relative(actual[t], expected[t]), t)).MaxBy(x => x.Item1);
     }
 
-    /// <summary>Fits one parameter to <paramref name="target"/> for 20 steps; returns its final values.</summary>
-    private static float[] TrainDirect(Func<IEnumerable<Parameter>, Adam> create, Tensor start, Tensor target)
-    {
-        using var p = new Parameter(start.clone());
-        using var optimizer = create([p]);
-        for (int step = 0; step < 20; step++)
-        {
-            using var scope = NewDisposeScope();
-            optimizer.zero_grad();
-            (p - target).square().sum().backward();
-            optimizer.step();
-        }
-
-        return p.detach().data<float>().ToArray();
-    }
-
-    /// <summary>The optim section's run (seed, data, model, MSELoss(sum), 500 steps) with the given optimizer.</summary>
+    /// <summary>The optim section's run (seed, data, model, MSELoss(sum)) with the given optimizer.</summary>
     private static (double[] Losses, double[] Weights) Train(Func<IEnumerable<Parameter>, Adam> create, AdamSettings settings, ScalarType dtype, int steps,
-        NetworkSizes? sizes = null, long seed = 0)
+        NetworkSizes? sizes = null, long seed = 0, Device? device = null)
     {
         var (N, D_in, H, D_out) = sizes ?? NetworkSizes.Tutorial;
         manual_seed(seed);
-        using var x = randn(N, D_in, dtype: dtype);
-        using var y = randn(N, D_out, dtype: dtype);
-        using var model = nn.Sequential(nn.Linear(D_in, H, dtype: dtype), nn.ReLU(), nn.Linear(H, D_out, dtype: dtype));
+        using var x = randn(N, D_in, dtype: dtype).to(device ?? CPU);
+        using var y = randn(N, D_out, dtype: dtype).to(device ?? CPU);
+        using var model = nn.Sequential(nn.Linear(D_in, H, dtype: dtype), nn.ReLU(), nn.Linear(H, D_out, dtype: dtype)).to(device ?? CPU);
         using var loss_fn = nn.MSELoss(reduction: nn.Reduction.Sum);
         using var optimizer = create(model.parameters());
         var result = new TrainingLoop(new TrainingOptions(steps, settings.Lr)).Run(_ =>
@@ -440,18 +456,64 @@ public sealed class FusedAdamTests
             optimizer.step();
             return loss;
         });
-        using var flat = cat(model.parameters().Select(p => p.detach().flatten()).ToArray()).to(ScalarType.Float64);
+        using var flat = cat(model.parameters().Select(p => p.detach().flatten()).ToArray()).to(ScalarType.Float64).cpu();
         return (result.Losses.ToArray(), flat.data<double>().ToArray());
+    }
+
+    /// <summary>The optim section's float32 run, trained in parts (with the same data) so that it can be checkpointed between them.</summary>
+    private sealed class ResumableRun : IDisposable
+    {
+        private readonly Tensor x;
+        private readonly Tensor y;
+        private readonly MSELoss lossFn = nn.MSELoss(reduction: nn.Reduction.Sum);
+
+        /// <summary>The seed-0 data and model, as <see cref="Train"/> makes them.</summary>
+        public ResumableRun()
+        {
+            var (N, D_in, H, D_out) = NetworkSizes.Tutorial;
+            manual_seed(0);
+            x = randn(N, D_in);
+            y = randn(N, D_out);
+            Model = nn.Sequential(nn.Linear(D_in, H), nn.ReLU(), nn.Linear(H, D_out));
+        }
+
+        /// <summary>The same data as <paramref name="data"/>'s, and a new model from the current seed.</summary>
+        public ResumableRun(ResumableRun data)
+        {
+            x = data.x.clone();
+            y = data.y.clone();
+            var (_, D_in, H, D_out) = NetworkSizes.Tutorial;
+            Model = nn.Sequential(nn.Linear(D_in, H), nn.ReLU(), nn.Linear(H, D_out));
+        }
+
+        public nn.Module<Tensor, Tensor> Model { get; }
+
+        public List<double> Losses { get; } = [];
+
+        public void Train(optim.Optimizer optimizer, int steps) =>
+            Losses.AddRange(new TrainingLoop(new TrainingOptions(steps, 1e-4)).Run(_ =>
+            {
+                var loss = lossFn.forward(Model.forward(x), y);
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+                return loss;
+            }).Losses);
+
+        public void Dispose()
+        {
+            x.Dispose();
+            y.Dispose();
+            Model.Dispose();
+            lossFn.Dispose();
+        }
     }
 
     /// <summary>Adam's hyper-parameters for one test case.</summary>
     public sealed record AdamSettings(double Lr = 1e-4, double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-8, double WeightDecay = 0,
         bool AmsGrad = false, bool Maximize = false)
     {
-        public Adam Fused(IEnumerable<Parameter> parameters) => Fused(parameters, cpuArithmetic: true);
-
-        public Adam Fused(IEnumerable<Parameter> parameters, bool cpuArithmetic) =>
-            new FusedAdam(parameters, Lr, Beta1, Beta2, Eps, WeightDecay, AmsGrad, Maximize) { CpuArithmetic = cpuArithmetic };
+        public Adam Fused(IEnumerable<Parameter> parameters) => new FusedAdam(parameters, Lr, Beta1, Beta2, Eps, WeightDecay, AmsGrad, Maximize);
 
         public Adam Unfused(IEnumerable<Parameter> parameters) => optim.Adam(parameters, Lr, Beta1, Beta2, Eps, WeightDecay, AmsGrad, Maximize);
 
