@@ -1,5 +1,10 @@
 // Learning PyTorch with Examples, in C#: dotnet run --project examples/TorchTutorial.Examples -c Release -- SECTION [options]
 using TorchTutorial.Examples.Cli;
+using TorchTutorial.Runtime;
+
+// Keep freed blocks in glibc's heap between steps (Linux; TORCHTUTORIAL_MALLOC_TUNING=0 opts out): see NativeHeap and
+// docs/memory.md. A process-wide setting, made here by name, not by the library.
+NativeHeap.Tune();
 
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

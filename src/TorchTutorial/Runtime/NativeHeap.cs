@@ -3,39 +3,57 @@ using System.Runtime.InteropServices;
 namespace TorchTutorial.Runtime;
 
 /// <summary>
-/// The one-time glibc allocator setting <see cref="Training.TrainingLoop"/> applies before its first run: see the remarks
-/// there. Internal: a process-wide setting, made once, opt-out with <c>TORCHTUTORIAL_MALLOC_TUNING=0</c>.
+/// An explicit, process-wide tuning of glibc's allocator for training loops: freed blocks stay in the heap for the
+/// next step instead of going back to the kernel. Nothing in this library calls it; the examples program calls
+/// <see cref="Tune"/> once at start-up, and so may an application that wants the same.
 /// </summary>
-internal static class NativeHeap
+/// <remarks>
+/// Every training step frees all of its tensors when its DisposeScope ends, and the next step allocates the same sizes
+/// again. Left to its defaults, glibc serves blocks above 128 KiB by mmap and returns them, and trims the heap's top
+/// beyond 128 KiB, so each step's large temporaries (a 100×1000 float32 gradient is 400 KB) are unmapped and faulted
+/// back in by the next step. <see cref="Tune"/> sets <c>M_MMAP_THRESHOLD</c> to 32 MiB (glibc's own upper bound for
+/// its dynamic threshold) and <c>M_TRIM_THRESHOLD</c> to 8 MiB, so blocks below 32 MiB come from the heap and up to
+/// 8 MiB of free memory may stay at its top. Results do not change; the time it saves per section is in
+/// docs/memory.md. It cannot be undone in the same process: glibc stops adjusting its mmap threshold once it is set.
+/// </remarks>
+public static class NativeHeap
 {
     private const int M_TRIM_THRESHOLD = -1;
     private const int M_MMAP_THRESHOLD = -3;
-    private const int MmapThreshold = 32 * 1024 * 1024;   // DEFAULT_MMAP_THRESHOLD_MAX on 64-bit: the most glibc's own heuristic raises it to
-    private const int TrimThreshold = 8 * 1024 * 1024;    // free memory the heap's top may keep: several times a tutorial step's temporaries
-
-    private static int attempted;
+    private const int MmapThreshold = 32 * 1024 * 1024;
+    private const int TrimThreshold = 8 * 1024 * 1024;
+    private static readonly object Gate = new();
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate int Mallopt(int param, int value);
 
-    /// <summary>Applies the setting once per process; does nothing off Linux/glibc, when opted out, or when it fails.</summary>
-    public static void KeepFreedBlocksForReuse()
+    /// <summary>True once <see cref="Tune"/> has changed the allocator's settings in this process.</summary>
+    public static bool IsTuned { get; private set; }
+
+    /// <summary>
+    /// Applies the setting (once per process; later calls return the first call's outcome). Does nothing off Linux,
+    /// with a C library other than glibc, when <c>TORCHTUTORIAL_MALLOC_TUNING</c> is <c>0</c>, <c>off</c> or
+    /// <c>false</c>, or when the user has already tuned glibc's allocator (<c>MALLOC_*_</c> variables or
+    /// <c>glibc.malloc.*</c> in <c>GLIBC_TUNABLES</c>).
+    /// </summary>
+    /// <returns>True when the allocator is tuned (now or by an earlier call).</returns>
+    public static bool Tune()
     {
-        if (Interlocked.Exchange(ref attempted, 1) != 0 || !OperatingSystem.IsLinux() || !Wanted(Environment.GetEnvironmentVariable))
+        lock (Gate)
         {
-            return;
-        }
+            if (IsTuned || !OperatingSystem.IsLinux() || !Wanted(Environment.GetEnvironmentVariable))
+            {
+                return IsTuned;
+            }
 
-        if (!NativeLibrary.TryLoad("libc.so.6", out var libc))
-        {
-            return;   // not glibc (musl, for example): leave the allocator alone
-        }
+            if (!NativeLibrary.TryLoad("libc.so.6", out var libc) || !NativeLibrary.TryGetExport(libc, "mallopt", out var address))
+            {
+                return false;   // not glibc (musl, for example): leave the allocator alone
+            }
 
-        if (NativeLibrary.TryGetExport(libc, "mallopt", out var address))
-        {
             var mallopt = Marshal.GetDelegateForFunctionPointer<Mallopt>(address);
-            mallopt(M_MMAP_THRESHOLD, MmapThreshold);
-            mallopt(M_TRIM_THRESHOLD, TrimThreshold);
+            IsTuned = mallopt(M_MMAP_THRESHOLD, MmapThreshold) == 1 & mallopt(M_TRIM_THRESHOLD, TrimThreshold) == 1;
+            return IsTuned;
         }
     }
 

@@ -14,16 +14,8 @@ namespace TorchTutorial.Training;
 /// steps (weights, optimizer state) are created before <see cref="Run"/>, outside the scope; anything a step wants to
 /// keep on purpose it moves out with <c>MoveToOuterDisposeScope()</c>.
 /// <para>
-/// Because every step frees all of its tensors when its scope ends, and the next step allocates the same sizes again,
-/// the first <see cref="Run"/> in a process asks glibc's allocator (Linux only) to keep freed blocks for reuse instead of
-/// handing them back to the kernel after every step: blocks below 32 MiB come from the heap (glibc's default sends
-/// everything above 128 KiB to its own mmap) and up to 8 MiB of free memory may stay at the top of the heap. Left to its
-/// defaults, glibc unmaps or trims the step's large temporaries (a 100×1000 float32 gradient is 400 KB) and the next step
-/// faults the same pages back in: at the tutorial's sizes that was about 170 page faults and most of an Adam step on a
-/// 2-core virtual machine (see docs/benchmarks.md). A larger trim threshold would also spare bigger models some faults,
-/// but lets the heap hold on to tens of megabytes at the tutorial's sizes. The results do not change. It is skipped when
-/// the user has set glibc's malloc variables (<c>MALLOC_*_</c> or <c>GLIBC_TUNABLES</c>); <c>TORCHTUTORIAL_MALLOC_TUNING=0</c>
-/// turns it off.
+/// The loop changes no process-wide setting. Long runs on Linux gain from keeping freed blocks in glibc's heap between
+/// steps: call <see cref="Runtime.NativeHeap.Tune"/> once at start-up if you want that (the examples program does).
 /// </para>
 /// </remarks>
 public sealed class TrainingLoop
@@ -49,7 +41,6 @@ public sealed class TrainingLoop
     public TrainingResult Run(Func<int, Tensor> step, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(step);
-        Runtime.NativeHeap.KeepFreedBlocksForReuse();
         var losses = new double[options.Steps];
         var clock = new Stopwatch();
         int completed = 0;
