@@ -51,7 +51,7 @@ public sealed class NativeHeapTests
     public void TheExamplesProgram_Tunes_SparingTheSteps_ThePageFaults_ThatTurningItOffBringsBack()
     {
         // optim's step frees ~400 KB temporaries; with glibc's defaults they go back to the kernel and fault in again.
-        // A one-step run gives the start-up's faults (loading libtorch, ~23,000), so what remains is the steps' share.
+        // A one-step run gives the start-up's faults (loading libtorch), so what remains is the steps' share.
         const int Steps = 1000;
         long startup = MinorFaultsOfChild(() => ProcessRunner.RunExamples(Run(1)));
         long tuned = MinorFaultsOfChild(() => ProcessRunner.RunExamples(Run(Steps)));
