@@ -16,7 +16,7 @@ internal static class FileAppRuns
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
     private static readonly Lazy<Task<ProcessRunner.Outcome>> Library = new(() =>
-        ProcessRunner.RunAsync("dotnet", ["build", "src/TorchTutorial/TorchTutorial.csproj", "-c", "Debug", "-nologo", "-v:q"], Timeout));
+        ProcessRunner.RunAsync("dotnet", ["build", "src/TorchTutorial/TorchTutorial.csproj", "-c", "Debug", "-nologo", "-v:q"], Timeout, RepositoryPaths.Root));
 
     private static readonly ConcurrentDictionary<string, Lazy<Task<ProcessRunner.Outcome>>> Runs = new();
 
@@ -32,6 +32,6 @@ internal static class FileAppRuns
             throw new InvalidOperationException($"dotnet build src/TorchTutorial -c Debug failed ({library.ExitCode}):\n{library.Stdout}{library.Stderr}");
         }
 
-        return await ProcessRunner.RunAsync("dotnet", ["run", app.RelativePath], Timeout).ConfigureAwait(false);
+        return await ProcessRunner.RunAsync("dotnet", ["run", app.RelativePath], Timeout, RepositoryPaths.Root).ConfigureAwait(false);
     }
 }

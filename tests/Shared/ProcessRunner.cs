@@ -1,15 +1,26 @@
 using System.Diagnostics;
 
-namespace TorchTutorial.Tests;
+namespace TorchTutorial.TestSupport;
 
-/// <summary>Runs a child process to completion and captures what it printed.</summary>
+/// <summary>Runs a child process to completion and captures what it printed and how long it took.</summary>
 internal static class ProcessRunner
 {
     /// <summary>The outcome of a process run.</summary>
-    public sealed record Outcome(int ExitCode, string Stdout, string Stderr);
+    public sealed record Outcome(int ExitCode, string Stdout, string Stderr, TimeSpan Elapsed);
 
     /// <summary>Runs <paramref name="fileName"/> with <paramref name="arguments"/>, failing after <paramref name="timeout"/>.</summary>
+    /// <param name="fileName">The program.</param>
+    /// <param name="arguments">Its arguments, passed as they are.</param>
+    /// <param name="timeout">How long it may run before it is killed.</param>
+    /// <param name="workingDirectory">Its working directory (default: the tests' build output).</param>
+    /// <param name="environment">Variables added to the tests' environment.</param>
+    /// <exception cref="TimeoutException">It did not finish within <paramref name="timeout"/> (it is killed).</exception>
     public static Outcome Run(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null,
+        params (string Name, string Value)[] environment) =>
+        RunAsync(fileName, arguments, timeout, workingDirectory, environment).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Run" />
+    public static async Task<Outcome> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null,
         params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo(fileName)
@@ -32,17 +43,23 @@ internal static class ProcessRunner
             start.Environment[name] = value;
         }
 
+        var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish within {timeout}.");
         }
 
-        return new Outcome(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
+        return new Outcome(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false), clock.Elapsed);
     }
 
     /// <summary>Runs the examples program (the same build the tests reference) with <paramref name="arguments"/>.</summary>

@@ -1,4 +1,4 @@
-namespace TorchTutorial.Tutorial.Tests;
+namespace TorchTutorial.TestSupport;
 
 /// <summary>Finds files of this repository and of the test's build output.</summary>
 internal static class RepositoryPaths
@@ -9,7 +9,7 @@ internal static class RepositoryPaths
     /// <summary>The folder of the file-based apps.</summary>
     public static string Tutorial => Path.Combine(Root, "tutorial");
 
-    /// <summary>The examples program next to the tests (copied there by the project reference).</summary>
+    /// <summary>The examples program next to the tests (copied there by a project reference, where there is one).</summary>
     public static string ExamplesDll { get; } = Path.Combine(AppContext.BaseDirectory, "TorchTutorial.Examples.dll");
 
     private static string FindRoot()

@@ -1,9 +1,10 @@
 using TorchSharp;
 using TorchTutorial.Runtime;
 
-namespace TorchTutorial.Tests;
-
-/// <summary>Loads libtorch once for the whole run, as every program using the library must.</summary>
+/// <summary>
+/// Loads libtorch once for the whole run, as every program using the library must. Outside any namespace, so that
+/// it applies to every test of the assembly that links it.
+/// </summary>
 [SetUpFixture]
 public sealed class TorchSetup
 {
