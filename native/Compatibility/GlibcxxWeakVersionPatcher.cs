@@ -1,183 +1,110 @@
-namespace TorchTutorial.Native
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace TorchTutorial.Native;
+
+/// <summary>
+/// Makes an ELF shared library loadable by a <c>libstdc++.so.6</c> that lacks one symbol version it asks for, by setting
+/// <c>VER_FLG_WEAK</c> on that version need, after checking that no dynamic relocation uses a symbol of that version.
+/// </summary>
+/// <remarks>
+/// TorchSharp 0.107.0's <c>libLibTorchSharp.so</c> was linked with GCC 13, which records a need for <c>GLIBCXX_3.4.32</c>
+/// because of one undefined symbol, <c>std::ios_base_library_init()</c>, that no relocation refers to. glibc's loader
+/// still refuses the library where libstdc++ stops at <c>GLIBCXX_3.4.30</c>/<c>3.4.31</c> (Debian 12, Ubuntu 22.04),
+/// unless the need is weak; where the version exists the flag changes nothing.
+/// </remarks>
+public static class GlibcxxWeakVersionPatcher
 {
-    using System;
-    using System.Collections.Generic;
+    /// <summary>The soname of the GNU C++ standard library.</summary>
+    public const string LibStdCxxFileName = "libstdc++.so.6";
 
-    /// <summary>
-    /// Makes an ELF shared library loadable by a <c>libstdc++.so.6</c> that lacks one symbol version it asks for,
-    /// by setting <c>VER_FLG_WEAK</c> on that version need, after proving no dynamic relocation depends on it.
-    /// </summary>
-    /// <remarks>
-    /// <para>
-    /// TorchSharp 0.107.0's <c>libLibTorchSharp.so</c> was linked with GCC 13, which records a need for
-    /// <c>GLIBCXX_3.4.32</c> because of one undefined symbol, <c>std::ios_base_library_init()</c>
-    /// (<c>_ZSt21ios_base_library_initv</c>). No relocation refers to that symbol, so nothing is ever looked up at
-    /// that version, but glibc's loader still refuses the library on hosts whose libstdc++ stops at
-    /// <c>GLIBCXX_3.4.30</c>/<c>3.4.31</c> (Debian 12, Ubuntu 22.04). A weak need is reported at most as a
-    /// warning, so the patched library loads; on hosts that define the version the flag changes nothing.
-    /// </para>
-    /// </remarks>
-    public static class GlibcxxWeakVersionPatcher
+    /// <summary>The version TorchSharp 0.107.0's <c>libLibTorchSharp.so</c> needs and Debian 12 lacks.</summary>
+    public const string RequiredVersion = "GLIBCXX_3.4.32";
+
+    /// <summary>Reads the names of the symbol versions a shared library defines (<c>.gnu.version_d</c>, without the base entry).</summary>
+    /// <param name="elf">The library's bytes, e.g. of the host's <c>libstdc++.so.6</c>.</param>
+    /// <param name="fileName">The file the bytes came from, for error messages.</param>
+    /// <returns>The defined version names; empty when none.</returns>
+    /// <exception cref="ElfFormatException">The bytes are not a well-formed ELF64 little-endian file.</exception>
+    public static ISet<string> ReadDefinedVersions(byte[] elf, string? fileName = null) => ElfImage.Parse(elf, fileName).DefinedVersions;
+
+    /// <summary>Returns <paramref name="library"/> with its need for <paramref name="versionName"/> from <paramref name="neededFileName"/> marked weak.</summary>
+    /// <param name="library">The shared library's bytes; never modified.</param>
+    /// <param name="neededFileName">The dependency, e.g. <see cref="LibStdCxxFileName"/>.</param>
+    /// <param name="versionName">The version, e.g. <see cref="RequiredVersion"/>.</param>
+    /// <param name="fileName">The file the bytes came from, for messages.</param>
+    /// <returns>
+    /// <see cref="WeakVersionPatchOutcome.NotNeeded"/> or <see cref="WeakVersionPatchOutcome.AlreadyWeak"/> with the input
+    /// array, or <see cref="WeakVersionPatchOutcome.Patched"/> with a copy that differs only in the entry's <c>vna_flags</c>.
+    /// </returns>
+    /// <exception cref="ElfFormatException">The bytes are not a well-formed ELF64 little-endian file.</exception>
+    /// <exception cref="WeakVersionPatchRefusedException">A dynamic relocation uses a symbol bound to the version.</exception>
+    public static WeakVersionPatchResult Patch(byte[] library, string neededFileName, string versionName, string? fileName = null)
     {
-        /// <summary>The soname of the GNU C++ standard library.</summary>
-        public const string LibStdCxxFileName = "libstdc++.so.6";
-
-        /// <summary>The version TorchSharp 0.107.0's <c>libLibTorchSharp.so</c> needs and Debian 12 lacks.</summary>
-        public const string RequiredVersion = "GLIBCXX_3.4.32";
-
-        /// <summary>Reads the names of the symbol versions a shared library defines (<c>.gnu.version_d</c>).</summary>
-        /// <param name="elf">The library's bytes, e.g. of the host's <c>libstdc++.so.6</c>.</param>
-        /// <param name="fileName">The file the bytes came from, for error messages.</param>
-        /// <returns>The defined version names (the base entry naming the file itself is left out); empty when none.</returns>
-        /// <exception cref="ArgumentNullException"><paramref name="elf"/> is <see langword="null"/>.</exception>
-        /// <exception cref="ElfFormatException">The bytes are not a well-formed ELF64 little-endian file.</exception>
-        public static ISet<string> ReadDefinedVersions(byte[] elf, string? fileName = null)
+        ElfImage image = ElfImage.Parse(library, fileName);
+        List<ElfVersionNeed> matches = image.VersionNeeds.FindAll(n => n.FileName == neededFileName && n.Name == versionName);
+        var indexes = new HashSet<ushort>(matches.Select(m => m.VersionIndex));
+        List<string> bound = image.DynamicSymbols.Where(s => indexes.Contains(s.VersionIndex)).Select(s => s.Name).ToList();
+        List<long> offsets = matches.ConvertAll(m => m.FlagsOffset);
+        if (matches.Count == 0 || matches.TrueForAll(m => m.IsWeak))
         {
-            ElfImage image = ElfImage.Parse(elf, fileName);
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            foreach (ElfVersionDefinition definition in image.VersionDefinitions)
-            {
-                if (!definition.IsBase)
-                {
-                    names.Add(definition.Name);
-                }
-            }
-
-            return names;
+            return new WeakVersionPatchResult(matches.Count == 0 ? WeakVersionPatchOutcome.NotNeeded : WeakVersionPatchOutcome.AlreadyWeak, library, offsets, bound);
         }
 
-        /// <summary>
-        /// Returns <paramref name="library"/> with its need for <paramref name="versionName"/> from
-        /// <paramref name="neededFileName"/> marked weak, or says why nothing had to change.
-        /// </summary>
-        /// <param name="library">The shared library's bytes; never modified.</param>
-        /// <param name="neededFileName">The dependency, e.g. <see cref="LibStdCxxFileName"/>.</param>
-        /// <param name="versionName">The version, e.g. <see cref="RequiredVersion"/>.</param>
-        /// <param name="fileName">The file the bytes came from, for messages.</param>
-        /// <returns>
-        /// <see cref="WeakVersionPatchOutcome.NotNeeded"/> or <see cref="WeakVersionPatchOutcome.AlreadyWeak"/> with
-        /// the input array, or <see cref="WeakVersionPatchOutcome.Patched"/> with a new array that differs from the
-        /// input only in the <c>vna_flags</c> field(s) of the matching entry.
-        /// </returns>
-        /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-        /// <exception cref="ElfFormatException">The bytes are not a well-formed ELF64 little-endian file.</exception>
-        /// <exception cref="WeakVersionPatchRefusedException">
-        /// A dynamic relocation uses a symbol bound to the version, so the library cannot be made to load safely.
-        /// </exception>
-        public static WeakVersionPatchResult Patch(byte[] library, string neededFileName, string versionName, string? fileName = null)
+        foreach (ElfRelocation relocation in image.DynamicRelocations)
         {
-            if (library == null)
+            ElfSymbol symbol = image.DynamicSymbols[(int)relocation.SymbolIndex];
+            if (relocation.SymbolIndex != 0 && indexes.Contains(symbol.VersionIndex))
             {
-                throw new ArgumentNullException(nameof(library));
-            }
-
-            if (neededFileName == null)
-            {
-                throw new ArgumentNullException(nameof(neededFileName));
-            }
-
-            if (versionName == null)
-            {
-                throw new ArgumentNullException(nameof(versionName));
-            }
-
-            ElfImage image = ElfImage.Parse(library, fileName);
-            var matches = new List<ElfVersionNeedEntry>();
-            foreach (ElfVersionNeed need in image.VersionNeeds)
-            {
-                if (!string.Equals(need.FileName, neededFileName, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                foreach (ElfVersionNeedEntry entry in need.Versions)
-                {
-                    if (string.Equals(entry.Name, versionName, StringComparison.Ordinal))
-                    {
-                        matches.Add(entry);
-                    }
-                }
-            }
-
-            var offsets = new List<long>();
-            var indexes = new HashSet<ushort>();
-            bool allWeak = true;
-            foreach (ElfVersionNeedEntry entry in matches)
-            {
-                offsets.Add(entry.FlagsOffset);
-                indexes.Add(entry.VersionIndex);
-                allWeak &= entry.IsWeak;
-            }
-
-            var bound = new List<string>();
-            foreach (ElfSymbol symbol in image.DynamicSymbols)
-            {
-                if (indexes.Contains(symbol.VersionIndex))
-                {
-                    bound.Add(symbol.Name);
-                }
-            }
-
-            if (matches.Count == 0)
-            {
-                return new WeakVersionPatchResult(WeakVersionPatchOutcome.NotNeeded, library, neededFileName, versionName, offsets, bound);
-            }
-
-            if (allWeak)
-            {
-                return new WeakVersionPatchResult(WeakVersionPatchOutcome.AlreadyWeak, library, neededFileName, versionName, offsets, bound);
-            }
-
-            EnsureNoRelocationUses(image, indexes, versionName, neededFileName);
-
-            var patched = (byte[])library.Clone();
-            foreach (ElfVersionNeedEntry entry in matches)
-            {
-                ushort flags = (ushort)(entry.Flags | ElfVersionNeedEntry.FlagWeak);
-                patched[entry.FlagsOffset] = (byte)(flags & 0xff);
-                patched[entry.FlagsOffset + 1] = (byte)(flags >> 8);
-            }
-
-            VerifyPatched(patched, fileName, neededFileName, versionName);
-            return new WeakVersionPatchResult(WeakVersionPatchOutcome.Patched, patched, neededFileName, versionName, offsets, bound);
-        }
-
-        private static void EnsureNoRelocationUses(ElfImage image, HashSet<ushort> versionIndexes, string versionName, string neededFileName)
-        {
-            foreach (ElfRelocation relocation in image.DynamicRelocations)
-            {
-                if (relocation.SymbolIndex == 0)
-                {
-                    continue;
-                }
-
-                ElfSymbol symbol = image.DynamicSymbols[(int)relocation.SymbolIndex];
-                if (versionIndexes.Contains(symbol.VersionIndex))
-                {
-                    throw new WeakVersionPatchRefusedException(image.FileName, symbol.Name, versionName, neededFileName, relocation.SectionName);
-                }
+                throw new WeakVersionPatchRefusedException(
+                    $"{(fileName == null ? "The library" : "'" + fileName + "'")} cannot be made to load safely with a {neededFileName} that lacks {versionName}: "
+                    + $"its dynamic relocation section {relocation.SectionName} uses symbol '{symbol.Name}', which is bound to {versionName}, so marking "
+                    + $"that version need weak would leave the symbol unresolved at run time. Install a libstdc++ that provides {versionName} (GCC 13 or newer), "
+                    + "or use a TorchSharp build made for this distribution.",
+                    symbol.Name);
             }
         }
 
-        private static void VerifyPatched(byte[] patched, string? fileName, string neededFileName, string versionName)
+        var patched = (byte[])library.Clone();
+        foreach (ElfVersionNeed match in matches)
         {
-            ElfImage reparsed = ElfImage.Parse(patched, fileName);
-            foreach (ElfVersionNeed need in reparsed.VersionNeeds)
-            {
-                if (!string.Equals(need.FileName, neededFileName, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                foreach (ElfVersionNeedEntry entry in need.Versions)
-                {
-                    if (string.Equals(entry.Name, versionName, StringComparison.Ordinal) && !entry.IsWeak)
-                    {
-                        throw new InvalidOperationException("Internal error: after patching, the " + versionName + " need of "
-                            + (fileName ?? "the library") + " is still not weak.");
-                    }
-                }
-            }
+            patched[match.FlagsOffset] |= (byte)ElfVersionNeed.FlagWeak;
         }
+
+        return new WeakVersionPatchResult(WeakVersionPatchOutcome.Patched, patched, offsets, bound);
     }
+}
+
+/// <summary>What <see cref="GlibcxxWeakVersionPatcher.Patch"/> did.</summary>
+public enum WeakVersionPatchOutcome
+{
+    /// <summary>The library does not need that version from that file.</summary>
+    NotNeeded,
+
+    /// <summary>Every matching need already carries <c>VER_FLG_WEAK</c>.</summary>
+    AlreadyWeak,
+
+    /// <summary>The need was marked weak in a copy.</summary>
+    Patched,
+}
+
+/// <summary>The result of <see cref="GlibcxxWeakVersionPatcher.Patch"/>.</summary>
+/// <param name="Outcome">What was done.</param>
+/// <param name="Data">The library to use: a patched copy, or the input array itself.</param>
+/// <param name="FlagsOffsets">File offsets of the matching entries' <c>vna_flags</c>.</param>
+/// <param name="BoundSymbols">The dynamic symbols bound to the version.</param>
+public sealed record WeakVersionPatchResult(WeakVersionPatchOutcome Outcome, byte[] Data, IReadOnlyList<long> FlagsOffsets, IReadOnlyList<string> BoundSymbols)
+{
+    /// <summary>Whether <see cref="Data"/> differs from the input.</summary>
+    public bool Changed => Outcome == WeakVersionPatchOutcome.Patched;
+}
+
+/// <summary>A dynamic relocation uses a symbol bound to the version, so its need cannot be marked weak safely.</summary>
+/// <param name="message">The message, naming the file, the symbol, the version and the relocation section.</param>
+/// <param name="symbolName">The symbol the relocation uses.</param>
+public sealed class WeakVersionPatchRefusedException(string message, string symbolName) : InvalidOperationException(message)
+{
+    /// <summary>The symbol the relocation uses.</summary>
+    public string SymbolName { get; } = symbolName;
 }

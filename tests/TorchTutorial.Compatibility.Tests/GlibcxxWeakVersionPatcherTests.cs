@@ -17,7 +17,7 @@ public sealed class GlibcxxWeakVersionPatcherTests
     {
         ElfImage image = ElfImage.Parse(NativeTestFiles.LibTorchSharpCopy());
 
-        ElfVersionNeedEntry need = FindNeed(image, LibStdCxx, Glibcxx3432);
+        ElfVersionNeed need = FindNeed(image, LibStdCxx, Glibcxx3432);
         string[] bound = image.DynamicSymbols.Where(s => s.VersionIndex == need.VersionIndex).Select(s => s.Name).ToArray();
         using (Assert.EnterMultipleScope())
         {
@@ -32,13 +32,13 @@ public sealed class GlibcxxWeakVersionPatcherTests
     {
         byte[] original = NativeTestFiles.LibTorchSharpCopy();
         byte[] untouched = (byte[])original.Clone();
-        ElfVersionNeedEntry before = FindNeed(ElfImage.Parse(original), LibStdCxx, Glibcxx3432);
+        ElfVersionNeed before = FindNeed(ElfImage.Parse(original), LibStdCxx, Glibcxx3432);
 
         WeakVersionPatchResult result = GlibcxxWeakVersionPatcher.Patch(original, LibStdCxx, Glibcxx3432, NativeTestFiles.LibTorchSharpPath);
 
         List<long> differences = ElfTestEdits.Differences(original, result.Data);
         ElfImage reparsed = ElfImage.Parse(result.Data);
-        ElfVersionNeedEntry after = FindNeed(reparsed, LibStdCxx, Glibcxx3432);
+        ElfVersionNeed after = FindNeed(reparsed, LibStdCxx, Glibcxx3432);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(WeakVersionPatchOutcome.Patched));
@@ -47,11 +47,11 @@ public sealed class GlibcxxWeakVersionPatcherTests
             Assert.That(differences, Is.Not.Empty);
             Assert.That(differences, Is.All.InRange(before.FlagsOffset, before.FlagsOffset + 1), "only vna_flags may change");
             Assert.That(after.IsWeak, Is.True);
-            Assert.That(after.Flags, Is.EqualTo(before.Flags | ElfVersionNeedEntry.FlagWeak));
+            Assert.That(after.Flags, Is.EqualTo(before.Flags | ElfVersionNeed.FlagWeak));
             Assert.That(result.BoundSymbols, Is.EqualTo(new[] { NativeTestFiles.IosBaseLibraryInit }));
             Assert.That(original, Is.EqualTo(untouched), "the input array must not be modified");
             Assert.That(
-                reparsed.VersionNeeds.SelectMany(n => n.Versions).Where(v => v.Name != Glibcxx3432).Select(v => v.IsWeak),
+                reparsed.VersionNeeds.Where(v => v.Name != Glibcxx3432).Select(v => v.IsWeak),
                 Is.All.False,
                 "no other need may become weak");
         }
@@ -212,7 +212,7 @@ public sealed class GlibcxxWeakVersionPatcherTests
         byte[] library = NativeTestFiles.LibTorchSharpCopy();
         ElfImage image = ElfImage.Parse(library);
         ElfSection needs = image.Sections.Single(s => s.Name == ".gnu.version_r");
-        long needsHeader = (long)image.ReadUInt64(0x28, "e_shoff") + (64L * needs.Index);
+        long needsHeader = (long)BitConverter.ToUInt64(library, 0x28) + (64L * needs.Index);
         switch (field)
         {
             case "e_shoff":
@@ -245,7 +245,7 @@ public sealed class GlibcxxWeakVersionPatcherTests
     {
         byte[] original = NativeTestFiles.LibTorchSharpCopy();
         ElfImage image = ElfImage.Parse(original);
-        long sectionTable = (long)image.ReadUInt64(0x28, "e_shoff");
+        long sectionTable = (long)BitConverter.ToUInt64(original, 0x28);
         ElfSection needs = image.Sections.Single(s => s.Name == ".gnu.version_r");
         ElfSection versions = image.Sections.Single(s => s.Name == ".gnu.version");
         (long Start, long Length)[] regions =
@@ -287,8 +287,8 @@ public sealed class GlibcxxWeakVersionPatcherTests
         Assert.That(unexpected, Is.Empty);
     }
 
-    private static ElfVersionNeedEntry FindNeed(ElfImage image, string file, string version)
+    private static ElfVersionNeed FindNeed(ElfImage image, string file, string version)
     {
-        return image.VersionNeeds.Single(n => n.FileName == file).Versions.Single(v => v.Name == version);
+        return image.VersionNeeds.Single(n => n.FileName == file && n.Name == version);
     }
 }
