@@ -5,7 +5,7 @@
 //   breakdown [LABEL]                            where a step's time goes, phase by phase
 //   memory facade|noscope [STEPS]                the memory soak (100,000 steps after warm-up by default)
 //   startup LAUNCH_UNIX_NS                       process start to the first finished step
-//   direct SECTION STEPS                         the section's loop written directly on TorchSharp (raw TorchSharp, for pytorch_steps.py)
+//   catalog                                      the workbench's sections (SectionCatalog) as JSON, for pytorch_steps.py
 //   env                                          machine and library facts
 //   report RESULTS_DIR OUTPUT_MD                 writes docs/benchmarks.md from the results
 // Results go to $BENCH_RESULTS (default: results/ next to the program, under bin/).
@@ -22,6 +22,21 @@ if (mode == "report")
 {
     // Needs no libtorch.
     ReportWriter.Write(args.Length > 1 ? args[1] : results, args.Length > 2 ? args[2] : Path.Combine("docs", "benchmarks.md"));
+    return 0;
+}
+
+if (mode == "catalog")
+{
+    // Needs no libtorch either: the one list of sections, with their scripts, steps, learning rates and print intervals.
+    Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(TorchTutorial.Examples.Sections.SectionCatalog.Sections.Select(s => new
+    {
+        s.Name,
+        s.Script,
+        Series = s.Series.ToString(),
+        s.Training?.Steps,
+        s.Training?.LearningRate,
+        s.Training?.LogEvery,
+    }), TorchTutorial.Benchmarks.Json.Options));
     return 0;
 }
 
@@ -68,16 +83,11 @@ switch (mode)
         MemorySoak.Run(results, args.Length > 1 ? args[1] : "facade", args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 100_000,
             sampleEvery: args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1_000);
         break;
-    case "direct":
-        TorchSharp.torch.set_num_threads(1);
-        TorchTutorial.Benchmarks.Workloads.SectionWorkloads.Direct(args[1], TorchTutorial.Data.NetworkSizes.Tutorial,
-            int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
-        break;
     case "env":
         EnvironmentInfo.Write(results);
         break;
     default:
-        Console.Error.WriteLine("usage: TorchTutorial.Benchmarks bdn [sections|floors|scaling|threads|loop] | interleaved LABEL [PAIRS] | fused [ROUNDS] | facades LABEL | breakdown [LABEL] | memory facade|noscope [STEPS] | startup LAUNCH_UNIX_NS | direct SECTION STEPS | env | report RESULTS_DIR OUTPUT_MD");
+        Console.Error.WriteLine("usage: TorchTutorial.Benchmarks bdn [sections|floors|scaling|threads|loop] | interleaved LABEL [PAIRS] | fused [ROUNDS] | facades LABEL | breakdown [LABEL] | memory facade|noscope [STEPS] | startup LAUNCH_UNIX_NS | catalog | env | report RESULTS_DIR OUTPUT_MD");
         return 2;
 }
 

@@ -13,9 +13,12 @@ namespace TorchTutorial.Examples.Sections;
 public sealed class SectionContext
 {
     private readonly List<string> checkpointNotes = [];
+    private readonly Func<TrainingLoop, Func<int, torch.Tensor>, TrainingResult>? loop;
 
-    private SectionContext(RunSettings settings, IProgress<TrainingProgress>? progress, TextWriter? output, CancellationToken cancellationToken)
+    private SectionContext(RunSettings settings, IProgress<TrainingProgress>? progress, TextWriter? output, CancellationToken cancellationToken,
+        Func<TrainingLoop, Func<int, torch.Tensor>, TrainingResult>? loop = null)
     {
+        this.loop = loop;
         Settings = settings;
         Progress = progress;
         Output = output ?? TextWriter.Null;
@@ -63,7 +66,24 @@ public sealed class SectionContext
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var context = new SectionContext(settings, progress, output, cancellationToken);
+        return Run(new SectionContext(settings, progress, output, cancellationToken));
+    }
+
+    /// <summary>
+    /// Runs the section as the public <c>Run</c> does, but hands each of its training runs to <paramref name="loop"/>, with the
+    /// <see cref="TrainingLoop"/> it would run and the section's own step, instead of running it: the benchmarks time the
+    /// section's steps in that loop and in a plain one.
+    /// </summary>
+    internal static SectionResult Run(RunSettings settings, Func<TrainingLoop, Func<int, torch.Tensor>, TrainingResult> loop)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(loop);
+        return Run(new SectionContext(settings, progress: null, output: null, CancellationToken.None, loop));
+    }
+
+    private static SectionResult Run(SectionContext context)
+    {
+        var settings = context.Settings;
         torch.manual_seed(settings.Seed);
         using (torch.NewDisposeScope())
         {
@@ -79,8 +99,11 @@ public sealed class SectionContext
     public TrainingResult Train(Func<int, torch.Tensor> step) => Train(step, Progress);
 
     /// <summary>Runs the steps as <see cref="Train(Func{int, torch.Tensor})"/> does, reporting to <paramref name="progress"/> instead.</summary>
-    public TrainingResult Train(Func<int, torch.Tensor> step, IProgress<TrainingProgress>? progress) =>
-        new TrainingLoop(Training).Run(step, progress, CancellationToken);
+    public TrainingResult Train(Func<int, torch.Tensor> step, IProgress<TrainingProgress>? progress)
+    {
+        var trainingLoop = new TrainingLoop(Training);
+        return loop is null ? trainingLoop.Run(step, progress, CancellationToken) : loop(trainingLoop, step);
+    }
 
     /// <summary>
     /// <c>--load FILE</c>: restores the model's weights (and the optimizer's state, where the file has it) before training.

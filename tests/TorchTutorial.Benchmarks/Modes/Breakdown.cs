@@ -2,15 +2,15 @@ using System.Diagnostics;
 using System.Text.Json;
 using TorchSharp;
 using TorchTutorial.Data;
-using TorchTutorial.Modules;
+using TorchTutorial.Examples.Sections;
 using static TorchSharp.torch;
 
 namespace TorchTutorial.Benchmarks.Modes;
 
 /// <summary>
-/// Where a step's time goes: the step of nn, optim, module and autograd written out with a timestamp between its
-/// phases (forward and loss, zero_grad, backward, update, loss.item, disposing the step's DisposeScope), and beside
-/// them, in the same process, the step's matrix products alone and its largest product alone.
+/// Where a step's time goes: the own step of the nn, optim, module and autograd sections, timed from outside in three
+/// phases (the section's step, loss.item, disposing the step's DisposeScope), with the tensors it creates and the page
+/// faults it takes, and beside them, in the same process, the step's matrix products alone and its largest product alone.
 /// </summary>
 public static class Breakdown
 {
@@ -81,143 +81,38 @@ public static class Breakdown
 
     private static Row Measure(string section, NetworkSizes sizes, int warmup, int steps)
     {
-        manual_seed(0);
-        var (N, D_in, H, D_out) = sizes;
-        using var x = randn(N, D_in);
-        using var y = randn(N, D_out);
-        var phases = new[] { "forward+loss", "zero_grad", "backward", "update", "item", "scope" };
+        // The section's own step (the workbench's code, kept equal to its app by the tutorial tests), timed from outside:
+        // the step itself (forward, loss, zero_grad, backward, update), loss.item, and disposing the step's DisposeScope.
+        var phases = new[] { "step", "item", "scope" };
         var ticks = new long[phases.Length];
-        Action<int> step;
-        var disposables = new List<IDisposable>();
         long tensorsBefore = 0, tensorsAfter = 0;
-
-        if (section == "autograd")
+        double stepMs = 0, stepCpuMs = 0, faults = 0;
+        SectionContext.Run(Workloads.Workbench.Settings(section, sizes, steps: 1), (loop, step) =>
         {
-            var w1 = randn(D_in, H, requires_grad: true);
-            var w2 = randn(H, D_out, requires_grad: true);
-            disposables.AddRange([w1, w2]);
-            double lr = 1e-6;
-            w1.grad?.zero_();
-            step = i =>
+            Workloads.Workbench.RunPlain(step, warmup, losses: null);
+            tensorsBefore = DisposeScopeManager.Statistics.TensorStatistics.CreatedInScopeCount;
+            long faultsBefore = Workloads.ProcessStats.MinorFaults();
+            double cpu0 = Workloads.ThreadClock.NowMs();
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < steps; i++)
             {
                 long t0 = Stopwatch.GetTimestamp();
                 var scope = NewDisposeScope();
-                var y_pred = x.mm(w1).clamp(min: 0).mm(w2);
-                var loss = (y_pred - y).pow(2).sum();
+                var loss = step(warmup + i);
                 long t1 = Stopwatch.GetTimestamp();
-                loss.backward();
-                long t2 = Stopwatch.GetTimestamp();
-                using (no_grad())
-                {
-                    w1.sub_(lr * w1.grad!);
-                    w2.sub_(lr * w2.grad!);
-                }
-
-                long t3 = Stopwatch.GetTimestamp();
-                using (no_grad())
-                {
-                    w1.grad!.zero_();
-                    w2.grad!.zero_();
-                }
-
-                long t4 = Stopwatch.GetTimestamp();
                 _ = loss.item<float>();
-                long t5 = Stopwatch.GetTimestamp();
+                long t2 = Stopwatch.GetTimestamp();
                 scope.Dispose();
-                long t6 = Stopwatch.GetTimestamp();
-                if (i >= 0)
-                {
-                    ticks[0] += t1 - t0; ticks[2] += t2 - t1; ticks[3] += t3 - t2; ticks[1] += t4 - t3; ticks[4] += t5 - t4; ticks[5] += t6 - t5;
-                }
-            };
-        }
-        else
-        {
-            var model = section == "module"
-                ? (nn.Module<Tensor, Tensor>)new TwoLayerNet(D_in, H, D_out)
-                : nn.Sequential(nn.Linear(D_in, H), nn.ReLU(), nn.Linear(H, D_out));
-            var loss_fn = nn.MSELoss(reduction: nn.Reduction.Sum);
-            disposables.AddRange([model, loss_fn]);
-            optim.Optimizer? optimizer = section switch
-            {
-                "optim" => optim.Adam(model.parameters(), lr: 1e-4),
-                "module" => optim.SGD(model.parameters(), 1e-4),
-                _ => null,
-            };
-            if (optimizer is not null)
-            {
-                disposables.Add(optimizer);
+                long t3 = Stopwatch.GetTimestamp();
+                ticks[0] += t1 - t0; ticks[1] += t2 - t1; ticks[2] += t3 - t2;
             }
 
-            double lr = 1e-4;
-            step = i =>
-            {
-                long t0 = Stopwatch.GetTimestamp();
-                var scope = NewDisposeScope();
-                var y_pred = model.forward(x);
-                var loss = loss_fn.forward(y_pred, y);
-                long t1 = Stopwatch.GetTimestamp();
-                if (optimizer is null)
-                {
-                    model.zero_grad();
-                }
-                else
-                {
-                    optimizer.zero_grad();
-                }
-
-                long t2 = Stopwatch.GetTimestamp();
-                loss.backward();
-                long t3 = Stopwatch.GetTimestamp();
-                if (optimizer is null)
-                {
-                    using (no_grad())
-                    {
-                        foreach (var param in model.parameters())
-                        {
-                            param.sub_(lr * param.grad!);
-                        }
-                    }
-                }
-                else
-                {
-                    optimizer.step();
-                }
-
-                long t4 = Stopwatch.GetTimestamp();
-                _ = loss.item<float>();
-                long t5 = Stopwatch.GetTimestamp();
-                scope.Dispose();
-                long t6 = Stopwatch.GetTimestamp();
-                if (i >= 0)
-                {
-                    ticks[0] += t1 - t0; ticks[1] += t2 - t1; ticks[2] += t3 - t2; ticks[3] += t4 - t3; ticks[4] += t5 - t4; ticks[5] += t6 - t5;
-                }
-            };
-        }
-
-        for (int i = 0; i < warmup; i++)
-        {
-            step(-1);
-        }
-
-        tensorsBefore = DisposeScopeManager.Statistics.TensorStatistics.CreatedInScopeCount;
-        long faultsBefore = Workloads.ProcessStats.MinorFaults();
-        double cpu0 = Workloads.ThreadClock.NowMs();
-        long start = Stopwatch.GetTimestamp();
-        for (int i = 0; i < steps; i++)
-        {
-            step(i);
-        }
-
-        double stepMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds / steps;
-        double stepCpuMs = (Workloads.ThreadClock.NowMs() - cpu0) / steps;
-        tensorsAfter = DisposeScopeManager.Statistics.TensorStatistics.CreatedInScopeCount;
-        double faults = (Workloads.ProcessStats.MinorFaults() - faultsBefore) / (double)steps;
-        foreach (var d in disposables)
-        {
-            d.Dispose();
-        }
+            stepMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds / steps;
+            stepCpuMs = (Workloads.ThreadClock.NowMs() - cpu0) / steps;
+            tensorsAfter = DisposeScopeManager.Statistics.TensorStatistics.CreatedInScopeCount;
+            faults = (Workloads.ProcessStats.MinorFaults() - faultsBefore) / (double)steps;
+            return Workloads.Workbench.NoSteps(loop);
+        });
 
         using var floor = new Workloads.MatmulFloor(sizes, section == "autograd" ? Workloads.ProductLayout.Raw : Workloads.ProductLayout.Linear);
         double floorCpu0 = Workloads.ThreadClock.NowMs();

@@ -25,9 +25,9 @@ public static class FusedComparison
         Warm.ProcessState();
         var variants = new (string Name, Func<double[]> Run)[]
         {
-            ("nn", () => SectionWorkloads.Facade("nn", NetworkSizes.Tutorial)),
-            ("optim", () => SectionWorkloads.Facade("optim", NetworkSizes.Tutorial)),
-            ("fused", () => SectionWorkloads.Facade("optim", NetworkSizes.Tutorial, fusedAdam: true)),
+            ("nn", () => Workbench.Facade("nn", NetworkSizes.Tutorial)),
+            ("optim", () => Workbench.Facade("optim", NetworkSizes.Tutorial)),
+            ("fused", () => Workbench.Facade("optim", NetworkSizes.Tutorial, fusedAdam: true)),
         };
         bool identical = variants[1].Run().SequenceEqual(variants[2].Run());   // also the warm-up
         _ = variants[0].Run();
@@ -43,7 +43,7 @@ public static class FusedComparison
             }
         }
 
-        int steps = SectionWorkloads.StepsOf("optim");
+        int steps = Workbench.StepsOf("optim");
         var fusedOverNn = cpu["fused"].Zip(cpu["nn"], (f, n) => f / n).ToArray();
         var result = new Result(rounds, steps, identical,
             Interleaved.Median(cpu["nn"]) / steps, Interleaved.Median(cpu["optim"]) / steps, Interleaved.Median(cpu["fused"]) / steps,

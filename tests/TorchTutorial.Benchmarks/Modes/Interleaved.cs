@@ -9,8 +9,10 @@ namespace TorchTutorial.Benchmarks.Modes;
 
 /// <summary>
 /// Checks and times facade against direct with the two interleaved (ABAB…, the order alternating), so that a change
-/// in machine load during the run hits both alike; the ratio is the median of the per-pair ratios. Also checks that
-/// both variants compute bit-for-bit the same losses, which is what makes them the same computation.
+/// in machine load during the run hits both alike; the ratio is the median of the per-pair ratios. Both run the
+/// section's own code (<see cref="Workbench.Run"/>): facade its steps through TrainingLoop, direct the same steps in the
+/// plain loop of the tutorial apps; only the steps are timed. Also checks that both compute bit-for-bit the same
+/// losses, which is what makes them the same computation.
 /// </summary>
 public static class Interleaved
 {
@@ -29,25 +31,25 @@ public static class Interleaved
         torch.set_num_threads(1);
         Warm.ProcessState();
         var rows = new List<Row>();
-        foreach (var section in SectionWorkloads.TrainingSections)
+        foreach (var section in Workbench.TrainingSections)
         {
-            var facadeLosses = SectionWorkloads.Facade(section, NetworkSizes.Tutorial);   // warm-up, and the equality check
-            var directLosses = SectionWorkloads.Direct(section, NetworkSizes.Tutorial);
+            var facadeLosses = Workbench.Run(section, StepLoop.Facade, NetworkSizes.Tutorial).Losses;   // warm-up, and the equality check
+            var directLosses = Workbench.Run(section, StepLoop.Plain, NetworkSizes.Tutorial).Losses;
             bool identical = facadeLosses.SequenceEqual(directLosses);
-            int steps = SectionWorkloads.StepsPerRun(section);
+            int steps = Workbench.StepsPerRun(section);
             var facade = new List<(double Wall, double Cpu)>();
             var direct = new List<(double Wall, double Cpu)>();
             for (int p = 0; p < pairs; p++)
             {
                 if (p % 2 == 0)
                 {
-                    facade.Add(Time(() => SectionWorkloads.Facade(section, NetworkSizes.Tutorial)));
-                    direct.Add(Time(() => SectionWorkloads.Direct(section, NetworkSizes.Tutorial)));
+                    facade.Add(TimeSteps(section, StepLoop.Facade));
+                    direct.Add(TimeSteps(section, StepLoop.Plain));
                 }
                 else
                 {
-                    direct.Add(Time(() => SectionWorkloads.Direct(section, NetworkSizes.Tutorial)));
-                    facade.Add(Time(() => SectionWorkloads.Facade(section, NetworkSizes.Tutorial)));
+                    direct.Add(TimeSteps(section, StepLoop.Plain));
+                    facade.Add(TimeSteps(section, StepLoop.Facade));
                 }
             }
 
@@ -62,6 +64,12 @@ public static class Interleaved
         Directory.CreateDirectory(resultsDirectory);
         File.WriteAllText(Path.Combine(resultsDirectory, $"interleaved-{label}.json"), JsonSerializer.Serialize(rows, Json.Options));
         return rows;
+    }
+
+    private static (double Wall, double Cpu) TimeSteps(string section, StepLoop loop)
+    {
+        var run = Workbench.Run(section, loop, NetworkSizes.Tutorial);
+        return (run.WallMs, run.CpuMs);
     }
 
     private static (double Wall, double Cpu) Time(Func<double[]> run)
@@ -96,11 +104,11 @@ public static class Interleaved
         torch.set_num_threads(1);
         Warm.ProcessState();
         var rows = new List<FacadeRow>();
-        foreach (var section in SectionWorkloads.TrainingSections)
+        foreach (var section in Workbench.TrainingSections)
         {
-            SectionWorkloads.Facade(section, NetworkSizes.Tutorial);
-            int steps = SectionWorkloads.StepsPerRun(section);
-            var times = Enumerable.Range(0, runs).Select(_ => Time(() => SectionWorkloads.Facade(section, NetworkSizes.Tutorial))).ToList();
+            Workbench.Facade(section, NetworkSizes.Tutorial);
+            int steps = Workbench.StepsPerRun(section);
+            var times = Enumerable.Range(0, runs).Select(_ => Time(() => Workbench.Facade(section, NetworkSizes.Tutorial))).ToList();
             rows.Add(new FacadeRow(section, Median(times.Select(t => t.Wall)) / steps, Median(times.Select(t => t.Cpu)) / steps, runs));
             Console.WriteLine($"{label}: {section,-22} {rows[^1].WallMsPerStep:F4} ms/step (cpu {rows[^1].CpuMsPerStep:F4})");
         }

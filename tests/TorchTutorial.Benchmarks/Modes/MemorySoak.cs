@@ -6,7 +6,6 @@ using TorchTutorial.Benchmarks.Workloads;
 using TorchTutorial.Data;
 using TorchTutorial.Examples;
 using TorchTutorial.Examples.Sections;
-using TorchTutorial.Modules;
 using TorchTutorial.Training;
 using static TorchSharp.torch;
 
@@ -17,8 +16,8 @@ namespace TorchTutorial.Benchmarks.Modes;
 /// 100,000 steps, sampling resident memory, its peak (the kernel's VmHWM) and the live tensor count every 1,000 steps
 /// from step 0: nothing is excluded as warm-up. Growth is the peak at the end minus the peak at step 2,000, the
 /// comparison of a long run with a short one. <c>facade</c> runs the section's own code through <see cref="TrainingLoop"/> (a DisposeScope per step);
-/// <c>noscope</c> runs the same loop written directly without any DisposeScope, so tensors are freed only when .NET's
-/// garbage collector finalizes them.
+/// <c>noscope</c> runs the section's own step in a plain loop whose DisposeScope lets go of every tensor instead of
+/// disposing it, so tensors are freed only when .NET's garbage collector finalizes them.
 /// </summary>
 public static class MemorySoak
 {
@@ -84,27 +83,20 @@ public static class MemorySoak
         }
         else if (variant == "noscope")
         {
-            var (N, D_in, H, D_out) = NetworkSizes.Tutorial;
-            using var x = randn(N, D_in);
-            using var y = randn(N, D_out);
-            using var model = nn.Sequential(nn.Linear(D_in, H), nn.ReLU(), nn.Linear(H, D_out));
-            using var loss_fn = nn.MSELoss(reduction: nn.Reduction.Sum);
-            using var optimizer = optim.Adam(model.parameters(), lr: 1e-4);
+            // The section's own step in the plain loop, but every tensor a step makes let go of instead of disposed.
+            var settings = Workbench.Settings("optim", NetworkSizes.Tutorial, total);
             Record(0);
-            for (int t = 0; t < total; t++)
+            SectionContext.Run(settings, (loop, step) =>
             {
-                // No DisposeScope: every tensor below is left to the garbage collector.
-                var y_pred = model.forward(x);
-                var loss = loss_fn.forward(y_pred, y);
-                optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
-                _ = loss.item<float>();
-                if ((t + 1) % sampleEvery == 0)
+                Workbench.RunPlain(step, loop.Options.Steps, losses: null, dispose: false, afterStep: t =>
                 {
-                    Record(t + 1);
-                }
-            }
+                    if ((t + 1) % sampleEvery == 0)
+                    {
+                        Record(t + 1);
+                    }
+                });
+                return Workbench.NoSteps(loop);
+            });
         }
         else
         {

@@ -13,8 +13,8 @@ namespace TorchTutorial.Benchmarks.Suites;
 [Config(typeof(Config))]
 public class ScalingBenchmarks
 {
-    private StepState? nnState;
-    private StepState? optimState;
+    private SectionStepper? nnState;
+    private SectionStepper? optimState;
     private MatmulFloor? floor;
 
     /// <summary>N.</summary>
@@ -34,8 +34,8 @@ public class ScalingBenchmarks
     {
         torch.set_num_threads(1);
         Warm.ProcessState();
-        nnState = new StepState("nn", Sizes, learningRate: 1e-8);
-        optimState = new StepState("optim", Sizes, learningRate: 1e-4);
+        nnState = new SectionStepper("nn", Sizes, learningRate: 1e-8);
+        optimState = new SectionStepper("optim", Sizes);
         floor = new MatmulFloor(Sizes, ProductLayout.Linear);
     }
 

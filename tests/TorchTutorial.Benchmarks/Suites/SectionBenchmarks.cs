@@ -7,15 +7,15 @@ using TorchTutorial.Data;
 namespace TorchTutorial.Benchmarks.Suites;
 
 /// <summary>
-/// Every training section at the tutorial's sizes, one libtorch thread: one invocation is one whole run of the section
-/// (the script's own number of steps, at most 2000) through the facade, or the same operations written directly on
-/// TorchSharp (the baseline, so BenchmarkDotNet's Ratio column is facade / direct).
+/// Every training section at the tutorial's sizes, one libtorch thread: one invocation is one whole run of the section's
+/// own code (the script's own number of steps, at most 2000), its steps through the facade's loop, or through the plain
+/// loop the tutorial apps write (the baseline, so BenchmarkDotNet's Ratio column is facade / direct).
 /// </summary>
 [Config(typeof(Config))]
 public class SectionBenchmarks
 {
     /// <summary>The training sections.</summary>
-    public static IEnumerable<string> Sections => SectionWorkloads.TrainingSections;
+    public static IEnumerable<string> Sections => Workbench.TrainingSections;
 
     /// <summary>The section this case runs.</summary>
     [ParamsSource(nameof(Sections))]
@@ -29,13 +29,13 @@ public class SectionBenchmarks
         Warm.ProcessState();
     }
 
-    /// <summary>The section's steps written directly on TorchSharp.</summary>
+    /// <summary>The section's own code, its steps in the plain loop (<see cref="StepLoop.Plain"/>).</summary>
     [Benchmark(Baseline = true)]
-    public int Direct() => SectionWorkloads.Direct(Section, NetworkSizes.Tutorial).Length;
+    public int Direct() => Workbench.Run(Section, StepLoop.Plain, NetworkSizes.Tutorial).Losses.Length;
 
-    /// <summary>The section's own code, through <c>SectionContext.Train</c> and <c>TrainingLoop</c>.</summary>
+    /// <summary>The section's own code, through <c>SectionContext.Train</c> and <c>TrainingLoop</c>, as the examples program runs it.</summary>
     [Benchmark]
-    public int Facade() => SectionWorkloads.Facade(Section, NetworkSizes.Tutorial).Length;
+    public int Facade() => Workbench.Facade(Section, NetworkSizes.Tutorial).Length;
 
     private sealed class Config : ManualConfig
     {
@@ -46,7 +46,7 @@ public class SectionBenchmarks
         }
 
         private static int StepsOf(BenchmarkDotNet.Running.BenchmarkCase c) =>
-            SectionWorkloads.StepsPerRun((string)c.Parameters["Section"]);
+            Workbench.StepsPerRun((string)c.Parameters["Section"]);
     }
 }
 

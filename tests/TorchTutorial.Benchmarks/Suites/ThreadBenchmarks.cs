@@ -12,8 +12,8 @@ namespace TorchTutorial.Benchmarks.Suites;
 [Config(typeof(Config))]
 public class ThreadBenchmarks
 {
-    private StepState? nnState;
-    private StepState? optimState;
+    private SectionStepper? nnState;
+    private SectionStepper? optimState;
     private MatmulFloor? floor;
 
     /// <summary>The large size.</summary>
@@ -36,8 +36,8 @@ public class ThreadBenchmarks
     {
         Warm.ProcessState();
         TorchThreads.Set(Threads);
-        nnState = new StepState("nn", Sizes, learningRate: 1e-8);
-        optimState = new StepState("optim", Sizes, learningRate: 1e-4);
+        nnState = new SectionStepper("nn", Sizes, learningRate: 1e-8);
+        optimState = new SectionStepper("optim", Sizes);
         floor = new MatmulFloor(Sizes, ProductLayout.Linear);
     }
 
