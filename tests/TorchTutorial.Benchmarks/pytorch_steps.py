@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
-"""Side by side, in one run: the C# examples program (ours), the same loops written directly on TorchSharp (raw
-TorchSharp, the benchmark program's `direct` mode), Debian's PyTorch on its reference BLAS and the same PyTorch on
+"""Side by side, in one run: the C# examples program (ours), the tutorial's file-based app (tutorial/X.cs: the same
+script as a plain loop on TorchSharp, raw TorchSharp), Debian's PyTorch on its reference BLAS and the same PyTorch on
 OpenBLAS (LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp), per section; for optim also ours with --fused.
+The sections come from the workbench's one list (SectionCatalog, through the benchmark program's `catalog` mode): every
+training section of the two-layer series whose script has a PyTorch copy in tests/Parity/scripts and an app in tutorial/.
 
 OpenBLAS runs twice: as installed (its own CPU detection), and with OPENBLAS_CORETYPE set to the best kernel set this
 CPU's flags allow. On a virtual CPU whose model OpenBLAS 0.3.21 does not know, its detection falls back to Prescott's
@@ -18,11 +20,17 @@ wall-clock time; wall-clock time is recorded too.
 The estimate, per variant: start-up is the median of its short runs; each repeat's long run gives one time per step,
 (long - start-up) / (long steps - short steps); the variant's figure is the median of those. The ratios against ours
 are paired: in each repeat, the peer's time per step over ours from the same repeat (minutes apart at most), and the
-ratio reported is the median of those per-repeat ratios, with their range. The C# programs and PyTorch on OpenBLAS run
-the same long step count (2020), so one start-up's noise (tens of milliseconds for `import torch`) is spread over 2000
+ratio reported is the median of those per-repeat ratios, with their range. The examples program and PyTorch on OpenBLAS
+run the same long step count (2020; the apps their script's 500), so one start-up's noise (tens of milliseconds for `import torch`) is spread over 2000
 steps; the reference BLAS, ten times slower, runs 220.
-Scripts print every step (`print(t, loss.item())`; the C# program with --format tutorial prints the same lines) to
-/dev/null; the direct mode prints nothing.
+Scripts print every step (`print(t, loss.item())`; the C# program with --format tutorial and the apps print the same
+lines) to /dev/null.
+
+The apps train their script's own number of steps (500) and take no options, so an app's short and long runs are the
+same program stopped early: it is killed (SIGKILL) as soon as it has printed its `short`-th line, or its last line,
+and the CPU time is what it used until then (wait4's rusage). Both runs are cut the same way, so the reaction time of the
+kill and the start-up cancel like the others' start-up; the app's exit is in neither. The apps are built once, in
+Release, into --apps (`dotnet build tutorial/X.cs -c Release -o DIR`).
 
 --memory also records the peak resident memory (VmHWM, wait4's ru_maxrss) of the examples program at --steps 2000 and
 --steps 20000 for optim, autograd, nn and module.
@@ -35,14 +43,6 @@ import subprocess
 import sys
 import time
 
-SCRIPTS = [
-    ("tensors", "two_layer_net_tensor.py"),
-    ("autograd", "two_layer_net_autograd.py"),
-    ("custom-function", "two_layer_net_custom_function.py"),
-    ("nn", "two_layer_net_nn.py"),
-    ("optim", "two_layer_net_optim.py"),
-    ("module", "two_layer_net_module.py"),
-]
 OPENBLAS = "/usr/lib/x86_64-linux-gnu/openblas-openmp"
 MEMORY_SECTIONS = ["optim", "autograd", "nn", "module"]
 
@@ -67,6 +67,49 @@ def openblas_core(env):
     return cores[-1] if cores else "?"
 
 
+def catalog(bench, repo):
+    """(section, script, app path, steps) for every training section of the two-layer series (one `t loss` line per step)
+    that has a PyTorch script in tests/Parity/scripts and an app in tutorial/, in the catalog's order."""
+    sections = json.loads(subprocess.run([bench, "catalog"], check=True, capture_output=True, text=True).stdout)
+    rows = []
+    for s in sections:
+        if s["series"] != "TwoLayerNet" or not s.get("steps") or s.get("logEvery") != 1:
+            continue
+        script = s["script"]
+        app = os.path.join(repo, "tutorial", os.path.splitext(script)[0] + ".cs")
+        if os.path.isfile(os.path.join(repo, "tests", "Parity", "scripts", script)) and os.path.isfile(app):
+            rows.append((s["name"], script, app, s["steps"]))
+    return rows
+
+
+def build_app(app, apps_dir):
+    """Builds tutorial/X.cs in Release into apps_dir/X; returns its app host."""
+    name = os.path.splitext(os.path.basename(app))[0]
+    out = os.path.join(apps_dir, name)
+    subprocess.run(["dotnet", "build", app, "-c", "Release", "-nologo", "-v:q", "-o", out], check=True, stdout=subprocess.DEVNULL)
+    return os.path.join(out, name)
+
+
+def run_until(cmd, env, lines):
+    """Runs cmd, reading its stdout, and kills it as soon as it has printed `lines` lines; returns (wall s, cpu s, peak rss KB)
+    up to then."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    seen = 0
+    while seen < lines and proc.stdout.readline():
+        seen += 1
+    if seen == lines:
+        proc.kill()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stdout.close()
+    proc.stderr.close()
+    if seen < lines:
+        raise RuntimeError(f"{' '.join(cmd)} printed {seen} lines, not {lines} (exit {os.waitstatus_to_exitcode(status)}): {err.strip()[-400:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+
+
 def run(cmd, env):
     """Runs cmd; returns (wall s, cpu s, peak rss KB)."""
     start = time.perf_counter()
@@ -84,7 +127,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repo", required=True)
     parser.add_argument("--examples", required=True, help="the C# examples program (app host)")
-    parser.add_argument("--bench", required=True, help="the benchmark program (app host), for the direct mode")
+    parser.add_argument("--bench", required=True, help="the benchmark program (app host), for the catalog")
+    parser.add_argument("--apps", required=True, help="where to build the tutorial apps")
     parser.add_argument("--out", required=True)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--short", type=int, default=20)
@@ -93,8 +137,11 @@ def main():
     parser.add_argument("--cs-long", type=int, default=2020)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--memory", action="store_true")
-    parser.add_argument("--sections", default=",".join(s for s, _ in SCRIPTS))
+    parser.add_argument("--sections", help="comma-separated: only these of the catalog's sections")
     args = parser.parse_args()
+    sections = catalog(args.bench, args.repo)
+    if args.sections:
+        sections = [row for row in sections if row[0] in args.sections.split(",")]
 
     base = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
     base.pop("LD_LIBRARY_PATH", None)
@@ -110,17 +157,15 @@ def main():
             cores["openBlasTunedCore"] = openblas_core(tuned)
         print(f"OpenBLAS kernels: as installed {cores['openBlasCore']}, with OPENBLAS_CORETYPE={best_core} {cores.get('openBlasTunedCore', '-')}", flush=True)
     threads = str(args.threads)
-    wanted = args.sections.split(",")
     rows = []
-    for section, script in SCRIPTS:
-        if section not in wanted:
-            continue
+    for section, script, app, app_steps in sections:
+        host = build_app(app, args.apps)
         path = os.path.join(args.repo, "tests", "Parity", "scripts", script)
         py = lambda n: ["/usr/bin/python3", path, "--steps", str(n), "--threads", threads]
         cs = lambda extra: (lambda n: [args.examples, section, "--steps", str(n), "--threads", threads, "--format", "tutorial", *extra])
         variants = {
             "ours": (cs([]), base, args.cs_long),
-            "torchsharp": (lambda n: [args.bench, "direct", section, str(n)], base, args.cs_long),
+            "torchsharp": (None, base, app_steps),
             "pytorchReference": (py, base, args.long),
         }
         if have_openblas:
@@ -136,7 +181,8 @@ def main():
             for length in ("short", "long"):
                 for name in order:
                     make, env, long_steps = variants[name]
-                    wall, cpu, _ = run(make(args.short if length == "short" else long_steps), env)
+                    steps = args.short if length == "short" else long_steps
+                    wall, cpu, _ = run_until([host], env, steps) if make is None else run(make(steps), env)
                     runs[name][length].append((wall, cpu))
 
         def per_step(name, which):

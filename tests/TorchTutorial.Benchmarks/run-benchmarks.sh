@@ -7,7 +7,7 @@
 # machine may be shared): build; machine facts; facade vs direct, interleaved; the facade with and without
 # TrainingLoop's allocator setting, alternating processes (before/after of that change); the phase breakdown (both
 # allocators); BenchmarkDotNet (sections, floors, loop overhead, scaling, threads); the memory soaks; startup; ours, raw
-# TorchSharp and PyTorch (reference BLAS, OpenBLAS as installed and tuned) side by side, and the examples' peak memory; the report.
+# TorchSharp (the tutorial apps, tutorial/*.cs, built in Release) and PyTorch (reference BLAS, OpenBLAS as installed and tuned) side by side, and the examples' peak memory; the report.
 # Results go to $BENCH_RESULTS (default tests/TorchTutorial.Benchmarks/bin/results); the report to $BENCH_REPORT
 # (default docs/benchmarks.md). Needs the .NET SDK and, for the PyTorch comparison, Debian's python3-torch.
 set -euo pipefail
@@ -129,7 +129,7 @@ if $PYTHON -c 'import torch' 2>/dev/null; then
   # OPENBLAS_CORETYPE set for this CPU (optim also --fused);
   # then the examples program's peak memory at --steps 2000 and 20000.
   phase pytorch $PYTHON tests/TorchTutorial.Benchmarks/pytorch_steps.py --repo "$ROOT" --examples "$EXAMPLES" --bench "$ROOT/$BENCH" \
-    --out "$RESULTS/pytorch.json" --threads 1 --memory
+    --apps "$ROOT/tests/TorchTutorial.Benchmarks/bin/apps" --out "$RESULTS/pytorch.json" --threads 1 --memory
 else
   echo "== pytorch: skipped, Debian's python3-torch is not installed (apt-get install python3-torch)"
 fi

@@ -103,7 +103,7 @@ public static class ReportWriter
         md.AppendLine("```sh").AppendLine("tests/TorchTutorial.Benchmarks/run-benchmarks.sh          # about 20 minutes on 2 cores; writes docs/benchmarks.md").AppendLine("```");
         md.AppendLine();
         md.AppendLine("or one part of it, e.g. `dotnet run -c Release --project tests/TorchTutorial.Benchmarks -- bdn sections` " +
-            "(modes: `bdn [sections|floors|loop|scaling|threads]`, `interleaved LABEL [PAIRS]`, `facades LABEL`, `breakdown LABEL`, `memory facade|noscope [STEPS]`, `startup NS`, `env`, `report DIR FILE`). " +
+            "(modes: `bdn [sections|floors|loop|scaling|threads]`, `interleaved LABEL [PAIRS]`, `facades LABEL`, `breakdown LABEL`, `memory facade|noscope [STEPS]`, `startup NS`, `catalog`, `env`, `report DIR FILE`). " +
             "All C# runs use one libtorch thread unless a table says otherwise.");
         md.AppendLine();
     }
@@ -112,11 +112,12 @@ public static class ReportWriter
     {
         var perStep = new Dictionary<string, (double Facade, double Direct)>();
         md.AppendLine("## 1. Facade against the same loop written directly").AppendLine();
-        md.AppendLine("*Facade* runs the section's own code, `SectionContext.Run(settings)`, which trains through `SectionContext.Train` and `TrainingLoop.Run`. " +
-            "*Direct* is the same TorchSharp operations in the same order in a plain `for` loop with a `torch.NewDisposeScope()` and a `loss.item<float>()` per step " +
-            "(`Workloads/SectionWorkloads.cs`). Both start from `torch.manual_seed(0)` at the tutorial's sizes, make their data and model, and train the script's number " +
-            "of steps (500; 2000 for the polynomials, poly-dynamic's 30000 cut to 2000; static-graph trains twice, compiled and eager). One invocation is one whole run, " +
-            "so the per-step time includes the run's set-up spread over its steps, alike for both.");
+        md.AppendLine("Both variants run the section's own code (the workbench's `Sections/*Section.cs`, which the tutorial tests keep equal to its app in `tutorial/`, " +
+            "byte for byte): *facade* trains its steps through `SectionContext.Train` and `TrainingLoop.Run`, as the examples program does; *direct* hands the same " +
+            "step to the plain `for` loop the tutorial apps write, a `torch.NewDisposeScope()` and a `loss.item<float>()` per step (`Workloads/Workbench.cs`). Both " +
+            "start from `torch.manual_seed(0)` at the tutorial's sizes and train the script's number of steps (from `SectionCatalog`, at most 2000: poly-dynamic's " +
+            "30000 are cut; static-graph trains twice, compiled and eager). In BenchmarkDotNet one invocation is one whole run, so its per-step time includes the " +
+            "run's set-up spread over its steps, alike for both; the interleaved measurement times the steps alone.");
         md.AppendLine();
         md.AppendLine("`identical` says whether both variants recorded bit-for-bit the same loss at every step, which is what makes them the same computation. " +
             "BenchmarkDotNet times them one after the other (10 runs each; columns: median ms per step); the interleaved measurement alternates facade and direct runs " +
@@ -212,8 +213,9 @@ public static class ReportWriter
         if (b is not null)
         {
             md.AppendLine("### Where the rest of the time goes").AppendLine();
-            md.AppendLine("The steps of autograd, nn, optim and module written out with a timestamp between phases (`Modes/Breakdown.cs`; 4000 steps after 500 of warm-up, " +
-                "TrainingLoop's allocator setting in force). *largest product* is the forward `64×1000 · 1000×100` alone. *tensors/step* counts the tensors the step " +
+            md.AppendLine("The own steps of the autograd, nn, optim and module sections, timed from outside in a plain loop (`Modes/Breakdown.cs`; 4000 steps after 500 of warm-up, " +
+                "TrainingLoop's allocator setting in force): *step* is the section's step (forward, loss, zero_grad, backward, update), *item* `loss.item<float>()`, *scope* " +
+                "disposing the step's DisposeScope. *largest product* is the forward `64×1000 · 1000×100` alone. *tensors/step* counts the tensors the step " +
                 "creates in its DisposeScope (each one a libtorch call and a .NET wrapper).");
             md.AppendLine();
             var phases = b.Rows[0].PhaseMs.Keys.ToList();
@@ -225,26 +227,27 @@ public static class ReportWriter
             }
 
             md.AppendLine();
-            md.AppendLine("(All times in ms per step. In the autograd row, *update* is the two `w -= lr * grad` and *zero_grad* the two `grad.zero_()`.)");
+            md.AppendLine("(All times in ms per step.)");
             md.AppendLine();
             var nn = b.Rows.FirstOrDefault(x => x.Section == "nn");
             var opt = b.Rows.FirstOrDefault(x => x.Section == "optim");
             if (nn is not null && opt is not null)
             {
-                double adam = opt.PhaseMs["update"];
-                double sgd = nn.PhaseMs["update"];
+                // nn and optim share the model, the data, the forward pass and the backward pass: their difference is Adam's update and zero_grad against the manual SGD update.
+                double adamOverSgd = opt.StepCpuMs - nn.StepCpuMs;
                 md.AppendLine("Reading the table:");
                 md.AppendLine();
                 md.AppendLine($"- **Forward and backward** are the products plus what surrounds them: the bias additions (`addmm`), ReLU and its mask, the loss's " +
                     "subtraction, square and sum, the bias gradients (`sum` over the batch), ReLU's backward, and autograd's bookkeeping (one graph node per op, " +
                     "the graph released after `backward`). Each of these is a libtorch kernel call of a few microseconds on 64×100 or 64×10 tensors plus TorchSharp's " +
                     "P/Invoke and wrapper; they are small but many.");
-                md.AppendLine($"- **The optimizer.** Adam's update takes {F(adam, 3)} ms against {F(sgd, 3)} ms for the manual SGD update of nn. TorchSharp 0.107 implements " +
+                md.AppendLine($"- **The optimizer.** optim's step takes {F(opt.StepCpuMs, 3)} ms (CPU) against {F(nn.StepCpuMs, 3)} ms for nn: the same model, data, forward and backward, " +
+                    $"so the {F(adamOverSgd, 3)} ms between them is Adam's update and zero_grad against nn's manual SGD update. TorchSharp 0.107 implements " +
                     "`optim.Adam` in C#, one libtorch call per operation per parameter (`mul_`, `add_`, `mul_`, `addcmul_`, `sqrt`, `div`, `add_`, `addcdiv_`), each a " +
                     "separate pass over the 100,000 weights, and its `zero_grad` zeroes the gradients (two more passes) where PyTorch 2.x sets them to none. The section " +
                     "calls `optimizer.step()` exactly as the script does; it is why optim alone stays above 1.5× its floor. `optim --fused` (this library's " +
                     "`FusedAdam`, §8) computes the same numbers bit for bit in three passes and sets the gradients to none.");
-                md.AppendLine($"- **zero_grad, item, the DisposeScope**: tens of microseconds or less together.");
+                md.AppendLine($"- **item and the DisposeScope**: tens of microseconds or less together.");
                 md.AppendLine($"- **Allocation** was the one large cost the library controls: see §3.");
                 md.AppendLine();
             }
@@ -326,7 +329,7 @@ public static class ReportWriter
     private static void ScalingSection(StringBuilder md, ResultFiles r, List<(string, string, string, string)> goals)
     {
         md.AppendLine("## 4. Scaling: batch 64 → 4096, hidden 100 → 1000").AppendLine();
-        md.AppendLine("One step through the facade (`TrainingLoop.Run` with the nn or optim section's step, `Workloads/StepState.cs`) and the step's products alone, " +
+        md.AppendLine("One step through the facade (`TrainingLoop.Run` with the nn or optim section's own step at these sizes, `Workloads/SectionStepper.cs`) and the step's products alone, " +
             "D_in = 1000, D_out = 10, one thread. GFLOP/s counts only the products' floating-point operations (`4·N·D_in·H + 6·N·H·D_out`), so for the steps it is " +
             "useful work per second. (nn runs with lr = 1e-8 here: the sum-reduced loss grows with N and H and the tutorial's 1e-4 would diverge; the time does not depend on it.)");
         md.AppendLine();
@@ -443,8 +446,8 @@ public static class ReportWriter
             "is excluded as warm-up): every 1,000 steps the resident set (VmRSS), the kernel's peak (VmHWM) and the live tensor count (`DisposeScopeManager.Statistics.ThreadTotalLiveCount`, " +
             "tensors created and not yet disposed on the training thread). *Growth* is the highest resident size of the whole run, sampled or peak, minus " +
             "the peak (VmHWM) at step 2,000, i.e. how much more a long run peaks at than a short one. The benchmark program runs with the examples' GC setting " +
-            "(`System.GC.Gen0MaxBudget` 4 MiB, see below). *facade* is the section's own code through `TrainingLoop`; *no DisposeScope* is the same loop written directly " +
-            "with no scope at all, so its tensors are freed only when .NET's garbage collector finalizes them (it runs with the same allocator setting, so the " +
+            "(`System.GC.Gen0MaxBudget` 4 MiB, see below). *facade* is the section's own code through `TrainingLoop`; *no DisposeScope* is the section's own step in a plain loop " +
+            "whose scope lets go of every tensor instead of disposing it, so its tensors are freed only when .NET's garbage collector finalizes them (it runs with the same allocator setting, so the " +
             "difference is the DisposeScope's alone).");
         md.AppendLine();
         md.AppendLine("| variant | allocator | steps | peak at step 2,000 | growth of sampled RSS | growth of peak RSS (VmHWM) | peak RSS | live tensors: step 2,000 → end | ms/step (wall) | goal ≤ 16 MB |");
@@ -575,14 +578,16 @@ public static class ReportWriter
         string tunedCore = r.Peers?.OpenBlasTunedCore ?? "?";
         bool haveTuned = p0.PytorchOpenBlasTunedCpuMsPerStep is not null;
         md.AppendLine("In one run (`pytorch_steps.py`), per section: **ours**, the C# examples program (`--threads 1 --format tutorial`, the scripts' output); " +
-            "**raw TorchSharp**, the same loop written directly on TorchSharp (the benchmark program's `direct` mode, §1's *direct*, which prints nothing, " +
-            "while ours and the scripts format and print every step's loss); the note's scripts " +
+            "**raw TorchSharp**, the tutorial's own app for the script (`tutorial/X.cs`, the plain loop on TorchSharp, built in Release; it prints what ours " +
+            "prints); the note's scripts " +
             "(`tests/Parity/scripts/*.py`, printing `t loss` every step, `--threads 1`) in Debian's PyTorch on the **reference BLAS**, and the same PyTorch on " +
             "**OpenBLAS** (`LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp`) twice: as installed, and **tuned**, with " +
             $"`OPENBLAS_CORETYPE={coreType}` (see below); for optim also ours with `--fused`. Every program runs " +
-            $"as a whole process, {p0.ShortSteps} steps and {p0.OursLongSteps} (C#), {p0.PytorchOpenBlasLongSteps?.ToString(Inv) ?? "–"} (OpenBLAS) or " +
+            $"as a whole process, {p0.ShortSteps} steps and {p0.OursLongSteps} (ours), {p0.TorchsharpLongSteps} (the apps), {p0.PytorchOpenBlasLongSteps?.ToString(Inv) ?? "–"} (OpenBLAS) or " +
             $"{p0.PytorchReferenceLongSteps} (reference BLAS), {p0.Repeats} times each, so that start-up and imports cancel out: a variant's start-up is the " +
-            "median of its short runs, and each repeat's long run gives one time per step, (long − start-up) / (difference in steps). The variants are " +
+            "median of its short runs, and each repeat's long run gives one time per step, (long − start-up) / (difference in steps). The apps train their " +
+            "script's own number of steps and take no options: both of an app's runs are killed as soon as it has printed its short or its last step's line, " +
+            "so the kill's reaction time cancels like start-up and the app's exit is in neither. The variants are " +
             "interleaved (each repeat runs all of them, in a rotating order); the time is the child's CPU time (user + system, wait4's rusage), which the " +
             "other work sharing this machine disturbs less than wall-clock time. The ms/step columns are medians over the repeats. The ratios are " +
             "**paired**: in each repeat the peer's time per step over ours from the same repeat, then the median of those ratios (range in brackets), so " +

@@ -165,8 +165,8 @@ public sealed record PeerResults(List<PyTorchRow> Steps, List<CliMemoryRow>? Mem
     string? OpenBlasTunedCore = null);
 
 /// <summary>
-/// One section side by side from pytorch_steps.py: ours (the examples program), raw TorchSharp (the benchmark program's
-/// direct mode), PyTorch on the reference BLAS and on OpenBLAS (as installed, and with its kernels chosen for the CPU:
+/// One section side by side from pytorch_steps.py: ours (the examples program), raw TorchSharp (the section's tutorial app,
+/// tutorial/X.cs), PyTorch on the reference BLAS and on OpenBLAS (as installed, and with its kernels chosen for the CPU:
 /// <c>Tuned</c>), and for optim ours with --fused. Times are ms per step,
 /// medians over the repeats (CPU also with the repeats' minimum and maximum); the <c>…OverOurs</c> ratios are medians of
 /// per-repeat ratios against ours from the same repeat, with their range.
