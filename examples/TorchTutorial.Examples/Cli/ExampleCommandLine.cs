@@ -179,7 +179,11 @@ public sealed class ExampleCommandLine
         var outputFormat = ParseFormat(result.GetValue(format)!);
         var elementType = ParseDType(result.GetValue(dtype)!);
 
+#if TORCHTUTORIAL_EXTERNAL_LIBTORCH
+        ExternalLibtorch.EnsureLoaded();   // the GPU bundle: the PyTorch install's libtorch, named by TORCHTUTORIAL_LIBTORCH
+#else
         TorchRuntime.EnsureLoaded();
+#endif
         var chosenDevice = DeviceSelection.Select(deviceRequest);
         return sections
             .Select(s => new RunSettings(s, chosenDevice, result.GetValue(seed), sizes, elementType, training[s],

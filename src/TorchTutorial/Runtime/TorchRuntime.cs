@@ -16,7 +16,8 @@ public static class TorchRuntime
 
     /// <summary>
     /// The libtorch backend this library was built for (MSBuild property <c>TorchBackend</c>): <c>cpu</c>, <c>cuda</c>, or
-    /// <c>external</c> (no libtorch in the build; the folder named by <see cref="ExternalLibtorch.EnvironmentVariable"/> is loaded).
+    /// <c>external</c> (no libtorch in the build: the GPU bundle's <c>ExternalLibtorch.EnsureLoaded</c>, native/bundle, loads
+    /// the one named by <c>TORCHTUTORIAL_LIBTORCH</c>).
     /// </summary>
     public static string Backend { get; } = NormalizeBackend(typeof(TorchRuntime).Assembly
         .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
@@ -31,11 +32,10 @@ public static class TorchRuntime
     internal static string NormalizeBackend(string? recorded) =>
         string.IsNullOrWhiteSpace(recorded) ? "cpu" : recorded.Trim().ToLowerInvariant();
 
-    /// <summary>The libtorch folder loaded in an <c>external</c> build; null otherwise or before <see cref="EnsureLoaded"/>.</summary>
-    public static string? ExternalDirectory { get; private set; }
+    private const string ExternalVariable = "TORCHTUTORIAL_LIBTORCH";
 
-    /// <summary>The version read from <see cref="ExternalDirectory"/>; null when nothing there tells it.</summary>
-    public static LibtorchVersion? ExternalVersion { get; private set; }
+    /// <summary>In an <c>external</c> build, the libtorch the bundle's loader loaded, for messages; set by it.</summary>
+    internal static string? ExternalLibtorch { get; set; }
 
     /// <summary>
     /// Loads <c>libLibTorchSharp</c> and libtorch and initialises TorchSharp's CPU backend.
@@ -53,7 +53,7 @@ public static class TorchRuntime
                 return;
             }
 
-            LoadExternalLibtorch();
+            CheckBackend();
             LoadNativeLibrary();
             try
             {
@@ -63,9 +63,9 @@ public static class TorchRuntime
             {
                 throw new TorchRuntimeException(
                     $"libLibTorchSharp loaded, but TorchSharp could not initialise libtorch: {FirstLine(ex)} " +
-                    (ExternalDirectory is null
+                    (ExternalLibtorch is null
                         ? "Check that the libtorch package matches TorchSharp 0.107.0 (libtorch-cpu 2.10.0, or libtorch-cuda-12.8 2.10.0.0)."
-                        : $"Check that {ExternalDirectory} holds libtorch {LibtorchVersion.Expected} (found: {ExternalVersion?.Version ?? "unknown version"})."),
+                        : $"Check the external libtorch: {ExternalLibtorch}."),
                     null, null, ex);
             }
 
@@ -74,53 +74,31 @@ public static class TorchRuntime
     }
 
     /// <summary>In an <c>external</c> build, loads and checks the libtorch folder before TorchSharp touches it.</summary>
-    private static void LoadExternalLibtorch()
+    // An external build must have had its libtorch loaded by the bundle's loader; any other build carries its own, and a
+    // TORCHTUTORIAL_LIBTORCH beside it would mix two copies.
+    private static void CheckBackend()
     {
-        string? directory = ExternalLibtorch.ConfiguredDirectory;
-        if (directory is null && Backend == "external")
+        if (Backend == "external" && ExternalLibtorch is null)
         {
             // Not left to the loader's search: it would take any libtorch on the system (Debian's python3-torch puts
             // 1.13 in /usr/lib/x86_64-linux-gnu) and bind it lazily.
             throw new TorchRuntimeException(
-                $"This build carries no libtorch (-p:TorchBackend=external): set {ExternalLibtorch.EnvironmentVariable} to a libtorch {LibtorchVersion.Expected} folder " +
-                "(a PyTorch install's torch/lib), or start it with the bundle's run.sh, which finds PyTorch's.",
+                $"This build carries no libtorch (-p:TorchBackend=external): load one with ExternalLibtorch.EnsureLoaded (native/bundle), " +
+                $"which reads {ExternalVariable}, or start the program with the bundle's run.sh.",
                 null, "libtorch", null);
         }
 
-        if (directory is null)
+        if (Backend != "external" && Environment.GetEnvironmentVariable(ExternalVariable) is { } directory && !string.IsNullOrWhiteSpace(directory))
         {
-            return;
+            throw MixedLibtorch(directory.Trim());
         }
-
-        if (Backend != "external")
-        {
-            throw new TorchRuntimeException(
-                $"{ExternalLibtorch.EnvironmentVariable} is set ({directory}), but this build carries its own libtorch ({Backend}): loading both would mix two libtorch copies. " +
-                $"Unset {ExternalLibtorch.EnvironmentVariable}, or build with -p:TorchBackend=external (native/gpu-bundle.sh).",
-                null, null, null);
-        }
-
-        if (!OperatingSystem.IsLinux())
-        {
-            throw new TorchRuntimeException($"{ExternalLibtorch.EnvironmentVariable} is supported on Linux only.", null, null, null);
-        }
-
-        ExternalVersion = ExternalLibtorch.Load(directory, FindLibTorchSharp());
-        ExternalDirectory = Path.GetFullPath(directory);
     }
 
-    /// <summary>Where .NET will load libLibTorchSharp.so from: a publish folder's root or a build's runtimes/linux-x64/native.</summary>
-    private static string FindLibTorchSharp()
-    {
-        var folders = (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") as string ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Append(AppContext.BaseDirectory)
-            .Append(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native"));
-        return folders.Select(folder => Path.Combine(folder, "libLibTorchSharp.so")).FirstOrDefault(File.Exists)
-            ?? throw new TorchRuntimeException(
-                $"libLibTorchSharp.so is not next to the program ({AppContext.BaseDirectory}): rebuild the bundle with native/gpu-bundle.sh.",
-                null, "libLibTorchSharp.so", null);
-    }
+    /// <summary>The error for <c>TORCHTUTORIAL_LIBTORCH</c> set in a build that carries its own libtorch.</summary>
+    internal static TorchRuntimeException MixedLibtorch(string directory) => new(
+        $"{ExternalVariable} is set ({directory}), but this build carries its own libtorch ({Backend}): loading both would mix two libtorch copies. " +
+        $"Unset {ExternalVariable}, or build with -p:TorchBackend=external (native/gpu-bundle.sh).",
+        null, null, null);
 
     private static void LoadNativeLibrary()
     {

@@ -1,6 +1,6 @@
 using TorchTutorial.Runtime;
 
-namespace TorchTutorial.Tests.Runtime;
+namespace TorchTutorial.Bundle.Tests;
 
 /// <summary>
 /// The messages for a libtorch folder that does not fit, from loader texts captured on Debian 12 with the GPU bundle

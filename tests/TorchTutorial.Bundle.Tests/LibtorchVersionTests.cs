@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using TorchTutorial.Runtime;
 
-namespace TorchTutorial.Tests.Runtime;
+namespace TorchTutorial.Bundle.Tests;
 
 public sealed class LibtorchVersionTests
 {

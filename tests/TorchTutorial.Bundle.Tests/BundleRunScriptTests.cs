@@ -1,4 +1,4 @@
-namespace TorchTutorial.Tests.Runtime;
+namespace TorchTutorial.Bundle.Tests;
 
 /// <summary>
 /// The GPU bundle's run.sh (native/bundle/run.sh) against real libtorch folders. It is pointed at this test build's

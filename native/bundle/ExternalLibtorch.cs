@@ -29,6 +29,59 @@ public static class ExternalLibtorch
         ("libtorch.so", true),
     ];
 
+    /// <summary>
+    /// Loads the libtorch folder named by <see cref="EnvironmentVariable"/>, then the rest as
+    /// <see cref="TorchRuntime.EnsureLoaded"/> does. What a program built with <c>-p:TorchBackend=external</c> calls
+    /// instead of <see cref="TorchRuntime.EnsureLoaded"/>; safe to call many times.
+    /// </summary>
+    /// <exception cref="TorchRuntimeException">
+    /// The variable is not set, this build carries its own libtorch, or the folder does not fit (the message names the
+    /// file, the missing piece and both versions).
+    /// </exception>
+    public static void EnsureLoaded()
+    {
+        lock (Gate)
+        {
+            if (!loaded)
+            {
+                string directory = ConfiguredDirectory ?? throw new TorchRuntimeException(
+                    $"This build carries no libtorch (-p:TorchBackend=external): set {EnvironmentVariable} to a libtorch {LibtorchVersion.Expected} folder " +
+                    "(a PyTorch install's torch/lib), or start it with the bundle's run.sh, which finds PyTorch's.",
+                    null, "libtorch", null);
+                if (TorchRuntime.Backend != "external")
+                {
+                    throw TorchRuntime.MixedLibtorch(directory);
+                }
+
+                if (!OperatingSystem.IsLinux())
+                {
+                    throw new TorchRuntimeException($"{EnvironmentVariable} is supported on Linux only.", null, null, null);
+                }
+
+                var version = Load(directory, FindLibTorchSharp());
+                TorchRuntime.ExternalLibtorch = $"{Path.GetFullPath(directory)} (libtorch {version?.Version ?? "of unknown version"}; TorchSharp needs {LibtorchVersion.Expected})";
+                loaded = true;
+            }
+        }
+
+        TorchRuntime.EnsureLoaded();
+    }
+
+    private static readonly object Gate = new();
+    private static bool loaded;
+
+    private static string FindLibTorchSharp()
+    {
+        var folders = (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") as string ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Append(AppContext.BaseDirectory)
+            .Append(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native"));
+        return folders.Select(folder => Path.Combine(folder, "libLibTorchSharp.so")).FirstOrDefault(File.Exists)
+            ?? throw new TorchRuntimeException(
+                $"libLibTorchSharp.so is not next to the program ({AppContext.BaseDirectory}): rebuild the bundle with native/gpu-bundle.sh.",
+                null, "libLibTorchSharp.so", null);
+    }
+
     /// <summary>The folder named by <see cref="EnvironmentVariable"/>; null when it is not set.</summary>
     public static string? ConfiguredDirectory =>
         Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } text && !string.IsNullOrWhiteSpace(text) ? text.Trim() : null;
