@@ -1,18 +1,15 @@
 // polynomial_custom_function.py (today's tutorial): y = a + b * P3(c + d x), with the Legendre polynomial P3 as a
-// custom autograd Function, LegendrePolynomial3 (in the library, src/TorchTutorial).
+// custom autograd Function, LegendrePolynomial3 (declared below the training loop).
 //   dotnet run tutorial/polynomial_custom_function.cs
 // Expected output at seed 0, "t loss" every 100th step: 99 209.95834350585938 ... 1999 8.943641662597656, then
 // Result: y = -6.71270206087371e-10 + -2.208526849746704 * P3(-3.392665037793563e-10 + 0.2554861009120941 x)
 #:project ../src/TorchTutorial
 #:property PublishAot=false
 using TorchSharp;
-using TorchTutorial.Functions;
 using static TorchSharp.torch;
 using static TorchTutorial.Output.PythonFloat;
 
-// LegendrePolynomial3 (src/TorchTutorial/Functions/LegendrePolynomial3.cs) is the script's class: forward saves its
-// input with ctx.save_for_backward and returns 0.5 * (5 * input ** 3 - 3 * input); backward returns
-// grad_output * 1.5 * (5 * input ** 2 - 1).
+// From the library only what the script does not teach: Repr, Python's float format for its print lines.
 
 // The Python script is unseeded (and nothing below is random); the seed keeps every app starting the same way.
 torch.manual_seed(0);
@@ -79,3 +76,33 @@ for (int t = 0; t < 2000; t++)
 }
 
 Console.WriteLine($"Result: y = {Repr(a.item<float>())} + {Repr(b.item<float>())} * P3({Repr(c.item<float>())} + {Repr(d.item<float>())} x)");
+
+// C# declares classes after the top-level statements; the script declares LegendrePolynomial3 before its first statement.
+class LegendrePolynomial3 : torch.autograd.SingleTensorFunction<LegendrePolynomial3>
+{
+    // We can implement our own custom autograd Functions by subclassing
+    // torch.autograd.Function and implementing the forward and backward passes
+    // which operate on Tensors.
+
+    public override string Name => nameof(LegendrePolynomial3);
+
+    public override Tensor forward(torch.autograd.AutogradContext ctx, params object[] vars)
+    {
+        // In the forward pass we receive a Tensor containing the input and return
+        // a Tensor containing the output. ctx is a context object that can be used
+        // to stash information for backward computation. You can cache arbitrary
+        // objects for use in the backward pass using the ctx.save_for_backward method.
+        var input = (Tensor)vars[0];
+        ctx.save_for_backward([input]);
+        return 0.5 * (5 * input.pow(3) - 3 * input);
+    }
+
+    public override List<Tensor> backward(torch.autograd.AutogradContext ctx, Tensor grad_output)
+    {
+        // In the backward pass we receive a Tensor containing the gradient of the loss
+        // with respect to the output, and we need to compute the gradient of the loss
+        // with respect to the input.
+        var input = ctx.get_saved_variables()[0];   // input, = ctx.saved_tensors
+        return [grad_output * 1.5 * (5 * input.pow(2) - 1)];
+    }
+}

@@ -1,18 +1,16 @@
-// polynomial_module.py (today's tutorial): the cubic as a custom Module, Polynomial3 (in the library,
-// src/TorchTutorial), with four scalar Parameters, trained by SGD.
+// polynomial_module.py (today's tutorial): the cubic as a custom Module, Polynomial3 (declared below the training
+// loop), with four scalar Parameters, trained by SGD.
 //   dotnet run tutorial/polynomial_module.cs
 // Expected output at seed 0, "t loss" every 100th step: 99 3238.30029296875 ... 1999 12.286677360534668, then
 // Result: y = 0.058623358607292175 + 0.8372474908828735 x + -0.010113503783941269 x^2 + -0.09055762737989426 x^3
 #:project ../src/TorchTutorial
 #:property PublishAot=false
 using TorchSharp;
-using TorchTutorial.Modules;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchTutorial.Output.PythonFloat;
 
-// Polynomial3 (src/TorchTutorial/Modules/Polynomial3.cs) is the script's class: the constructor instantiates four
-// parameters a, b, c, d = torch.nn.Parameter(torch.randn(())); forward returns a + b x + c x^2 + d x^3; and its
-// custom method string() is Formula() here.
+// From the library only what the script does not teach: Repr, Python's float format for its print lines.
 
 // The Python script is unseeded; the seed makes runs comparable (with each other and with the workbench).
 torch.manual_seed(0);
@@ -27,7 +25,7 @@ var device = torch.device("cpu");
 var x = torch.linspace(-Math.PI, Math.PI, 2000).to(device);
 var y = torch.sin(x);
 
-// Construct our model by instantiating the class defined in the library
+// Construct our model by instantiating the class defined below
 var model = new Polynomial3().to(device);
 
 // Construct our loss function and an Optimizer. The call to model.parameters()
@@ -56,4 +54,39 @@ for (int t = 0; t < 2000; t++)
     optimizer.step();
 }
 
-Console.WriteLine($"Result: {model.Formula(Repr)}");
+Console.WriteLine($"Result: {model.@string()}");
+
+// C# declares classes after the top-level statements; the script declares Polynomial3 before its first statement.
+class Polynomial3 : nn.Module<Tensor, Tensor>
+{
+    private readonly Parameter a;
+    private readonly Parameter b;
+    private readonly Parameter c;
+    private readonly Parameter d;
+
+    public Polynomial3() : base(nameof(Polynomial3))
+    {
+        // In the constructor we instantiate four parameters and assign them as
+        // member parameters.
+        a = new Parameter(torch.randn([]));
+        b = new Parameter(torch.randn([]));
+        c = new Parameter(torch.randn([]));
+        d = new Parameter(torch.randn([]));
+        RegisterComponents();   // makes a, b, c, d the module's parameters, as assigning them to self does
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        // In the forward function we accept a Tensor of input data and we must return
+        // a Tensor of output data. We can use Modules defined in the constructor as
+        // well as arbitrary operators on Tensors.
+        return a + b * x + c * x.pow(2) + d * x.pow(3);
+    }
+
+    // @string: string is a C# keyword.
+    public string @string()
+    {
+        // Just like any class in Python, you can also define custom method on PyTorch modules
+        return $"y = {Repr(a.item<float>())} + {Repr(b.item<float>())} x + {Repr(c.item<float>())} x^2 + {Repr(d.item<float>())} x^3";
+    }
+}

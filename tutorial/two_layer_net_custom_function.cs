@@ -1,17 +1,15 @@
-// two_layer_net_custom_function.py: ReLU as a custom autograd Function, MyReLU (in the library, src/TorchTutorial).
+// two_layer_net_custom_function.py: ReLU as a custom autograd Function, MyReLU (declared below the training loop, as
+// the script declares it above).
 //   dotnet run tutorial/two_layer_net_custom_function.cs
 // Expected output at seed 0, one "t loss" line per step: 0 29428664.0 ... 499 3.0050463465158828e-05
 // (the last digits vary with the CPU: float32 round-off differs with its vector width and grows in later steps).
 #:project ../src/TorchTutorial
 #:property PublishAot=false
 using TorchSharp;
-using TorchTutorial.Functions;
 using static TorchSharp.torch;
 using static TorchTutorial.Output.PythonFloat;
 
-// MyReLU (src/TorchTutorial/Functions/MyReLU.cs) is the script's class: forward saves its input with
-// ctx.save_for_backward and returns input.clamp(min=0); backward clones grad_output and sets
-// grad_input[input < 0] = 0.
+// From the library only what the script does not teach: Repr, Python's float format for print(t, loss.item()).
 
 // The Python script is unseeded; the seed makes runs comparable (with each other and with the workbench).
 torch.manual_seed(0);
@@ -63,5 +61,36 @@ for (int t = 0; t < 500; t++)
         // Manually zero the gradients after updating weights
         w1.grad!.zero_();
         w2.grad!.zero_();
+    }
+}
+
+// C# declares classes after the top-level statements; the script declares MyReLU before its first statement.
+class MyReLU : torch.autograd.SingleTensorFunction<MyReLU>
+{
+    // We can implement our own custom autograd Functions by subclassing
+    // torch.autograd.Function and implementing the forward and backward passes
+    // which operate on Tensors.
+
+    public override string Name => nameof(MyReLU);
+
+    public override Tensor forward(torch.autograd.AutogradContext ctx, params object[] vars)
+    {
+        // In the forward pass we receive a Tensor containing the input and return
+        // a Tensor containing the output. ctx.save_for_backward caches objects for
+        // use in the backward pass.
+        var input = (Tensor)vars[0];
+        ctx.save_for_backward([input]);
+        return input.clamp(min: 0);
+    }
+
+    public override List<Tensor> backward(torch.autograd.AutogradContext ctx, Tensor grad_output)
+    {
+        // In the backward pass we receive a Tensor containing the gradient of the loss
+        // with respect to the output, and we need to compute the gradient of the loss
+        // with respect to the input.
+        var input = ctx.get_saved_variables()[0];   // input, = ctx.saved_tensors
+        var grad_input = grad_output.clone();
+        grad_input.masked_fill_(input < 0, 0);      // grad_input[input < 0] = 0
+        return [grad_input];
     }
 }

@@ -1,16 +1,15 @@
-// two_layer_net_module.py: the model as a custom Module, TwoLayerNet (in the library, src/TorchTutorial), trained by SGD.
+// two_layer_net_module.py: the model as a custom Module, TwoLayerNet (declared below the training loop), trained by SGD.
 //   dotnet run tutorial/two_layer_net_module.cs
 // Expected output at seed 0, one "t loss" line per step: 0 628.283935546875 ... 499 1.4574361557606608e-05
 // (the last digits vary with the CPU: float32 round-off differs with its vector width and grows in later steps).
 #:project ../src/TorchTutorial
 #:property PublishAot=false
 using TorchSharp;
-using TorchTutorial.Modules;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchTutorial.Output.PythonFloat;
 
-// TwoLayerNet (src/TorchTutorial/Modules/TwoLayerNet.cs) is the script's class: the constructor instantiates two
-// nn.Linear modules, linear1 and linear2; forward returns linear2(linear1(x).clamp(min=0)).
+// From the library only what the script does not teach: Repr, Python's float format for print(t, loss.item()).
 
 // The Python script is unseeded; the seed makes runs comparable (with each other and with the workbench).
 torch.manual_seed(0);
@@ -29,7 +28,7 @@ var (N, D_in, H, D_out) = (64, 1000, 100, 10);
 var x = torch.randn(N, D_in).to(device);
 var y = torch.randn(N, D_out).to(device);
 
-// Construct our model by instantiating the class defined in the library
+// Construct our model by instantiating the class defined below
 var model = new TwoLayerNet(D_in, H, D_out).to(device);
 
 // Construct our loss function and an Optimizer. The call to model.parameters()
@@ -53,4 +52,29 @@ for (int t = 0; t < 500; t++)
     optimizer.zero_grad();
     loss.backward();
     optimizer.step();
+}
+
+// C# declares classes after the top-level statements; the script declares TwoLayerNet before its first statement.
+class TwoLayerNet : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear linear1;
+    private readonly Linear linear2;
+
+    public TwoLayerNet(int D_in, int H, int D_out) : base(nameof(TwoLayerNet))
+    {
+        // In the constructor we instantiate two nn.Linear modules and assign them as
+        // member variables.
+        linear1 = nn.Linear(D_in, H);
+        linear2 = nn.Linear(H, D_out);
+        RegisterComponents();   // makes linear1 and linear2 the module's children, as assigning them to self does
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        // In the forward function we accept a Tensor of input data and we must return
+        // a Tensor of output data.
+        var h_relu = linear1.forward(x).clamp(min: 0);
+        var y_pred = linear2.forward(h_relu);
+        return y_pred;
+    }
 }
