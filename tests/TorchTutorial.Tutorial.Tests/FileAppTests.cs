@@ -50,7 +50,7 @@ public sealed class FileAppTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(lines, Does.Contain("#:project ../src/TorchTutorial"), "the tutorial's classes come from the library");
+            Assert.That(lines, Does.Contain("#:project ../src/TorchTutorial"), "TorchSharp and the plumbing (PythonRandom, the float format) come from the library");
             Assert.That(lines.Where(l => l.StartsWith("#:project", StringComparison.Ordinal) || l.StartsWith("#:package", StringComparison.Ordinal)),
                 Has.Exactly(1).Items, "the library is the only reference (TorchSharp comes with it)");
             Assert.That(lines, Does.Contain("#:property PublishAot=false"), "file-based apps default to Native AOT, which TorchSharp does not support");
@@ -58,6 +58,24 @@ public sealed class FileAppTests
             Assert.That(device, Is.Not.EqualTo(-1), "the device line the README tells readers to edit");
             Assert.That(device >= 0 && device + 1 < lines.Length ? lines[device + 1] : null,
                 Is.EqualTo("// device = torch.device(\"cuda:0\"); // Uncomment this to run on GPU"));
+        });
+    }
+
+    [TestCase("two_layer_net_custom_function.cs", "MyReLU")]
+    [TestCase("two_layer_net_module.cs", "TwoLayerNet")]
+    [TestCase("dynamic_net.cs", "DynamicNet")]
+    [TestCase("polynomial_custom_function.cs", "LegendrePolynomial3")]
+    [TestCase("polynomial_module.cs", "Polynomial3")]
+    [TestCase("polynomial_dynamic_net.cs", "DynamicPolynomial")]
+    public void App_DeclaresTheClassItsScriptDeclares(string file, string className)
+    {
+        var lines = File.ReadAllLines(Path.Combine(RepositoryPaths.Tutorial, file));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines.Count(l => l.StartsWith($"class {className} ", StringComparison.Ordinal)), Is.EqualTo(1), $"{file} should declare class {className} itself");
+            Assert.That(lines.Where(l => l.StartsWith("using TorchTutorial.Functions", StringComparison.Ordinal) || l.StartsWith("using TorchTutorial.Modules", StringComparison.Ordinal)),
+                Is.Empty, $"{file} should not take the tutorial's classes from the library");
         });
     }
 
