@@ -19,6 +19,7 @@ public enum TutorialSeries
 /// </summary>
 /// <param name="Name">The command-line name, e.g. <c>optim</c>.</param>
 /// <param name="Script">The Python script it ports, e.g. <c>two_layer_net_optim.py</c>.</param>
+/// <param name="App">Its file-based app in tutorial/, e.g. <c>two_layer_net_optim.cs</c>, which prints what the section prints with <c>--format tutorial</c>.</param>
 /// <param name="Series">Which version of the tutorial the script belongs to.</param>
 /// <param name="Training">The script's steps, learning rate and print interval; null for a section that trains nothing.</param>
 /// <param name="SavesCheckpoints">True when the section trains a model with parameters and honours <c>--save</c>/<c>--load</c>.</param>
@@ -28,6 +29,7 @@ public enum TutorialSeries
 public sealed record TutorialSection(
     string Name,
     string Script,
+    string App,
     TutorialSeries Series,
     TrainingOptions? Training,
     bool SavesCheckpoints,
