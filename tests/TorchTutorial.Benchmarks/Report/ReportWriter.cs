@@ -214,7 +214,7 @@ public static class ReportWriter
         {
             md.AppendLine("### Where the rest of the time goes").AppendLine();
             md.AppendLine("The own steps of the autograd, nn, optim and module sections, timed from outside in a plain loop (`Modes/Breakdown.cs`; 4000 steps after 500 of warm-up, " +
-                "TrainingLoop's allocator setting in force): *step* is the section's step (forward, loss, zero_grad, backward, update), *item* `loss.item<float>()`, *scope* " +
+                "NativeHeap.Tune's allocator setting in force, as in the examples program): *step* is the section's step (forward, loss, zero_grad, backward, update), *item* `loss.item<float>()`, *scope* " +
                 "disposing the step's DisposeScope. *largest product* is the forward `64×1000 · 1000×100` alone. *tensors/step* counts the tensors the step " +
                 "creates in its DisposeScope (each one a libtorch call and a .NET wrapper).");
             md.AppendLine();
@@ -262,7 +262,7 @@ public static class ReportWriter
             "(above the 128 KB mmap threshold) or trimmed off the top of the heap (glibc's dynamic trim threshold is only twice the largest block it has seen), " +
             "and the next step faults the same pages back in, zero-filled by the kernel.");
         md.AppendLine();
-        md.AppendLine("`TrainingLoop.Run` now asks glibc once per process (Linux only, through `mallopt`) to keep freed blocks for reuse: blocks below " +
+        md.AppendLine("`NativeHeap.Tune()`, which the examples program and the benchmark program call at start-up (the library never does on its own), asks glibc (Linux only, through `mallopt`) to keep freed blocks for reuse: blocks below " +
             "32 MiB come from the heap (`M_MMAP_THRESHOLD`, the most glibc's own heuristic would raise it to) and up to 8 MiB of free memory may stay at the top " +
             "of the heap (`M_TRIM_THRESHOLD`, several times what a step at the tutorial's sizes frees). Results are unchanged (the losses are bit-for-bit the same; " +
             "only where the memory comes from changes). It is skipped when the user has set glibc's `MALLOC_*_` variables or `GLIBC_TUNABLES`, and " +
@@ -274,7 +274,7 @@ public static class ReportWriter
             "(e.g. 256×1000), but at the tutorial's sizes the heap then keeps tens of megabytes of free memory and resident memory climbs in steps over a long " +
             "run (§6 shows that run, made with the `MALLOC_*_` variables); 8 MiB keeps the tutorial's steps free of faults and resident memory flat. In exploratory " +
             "runs (not part of this script) 8 MiB was at or below glibc's default in page faults at every size of §4; a lower mmap threshold (1–4 MiB) brought " +
-            "the faults back for 4–16 MB tensors. Larger models can set `MALLOC_TRIM_THRESHOLD_` themselves; the loop then leaves glibc alone.");
+            "the faults back for 4–16 MB tensors. Larger models can set `MALLOC_TRIM_THRESHOLD_` themselves; Tune then leaves glibc alone.");
         md.AppendLine();
         if (r.BreakdownGlibc is not null && r.BreakdownTuned is not null)
         {
