@@ -62,9 +62,10 @@ public sealed class NativeHeapTests
         TestContext.Out.WriteLine(
             $"minor page faults: start-up {startup}; {Steps} steps {tuned} tuned ({tunedPerStep:F1}/step), " +
             $"{untuned} with TORCHTUTORIAL_MALLOC_TUNING=0 ({untunedPerStep:F1}/step)");
-        // The bounds sit far from both sides (the counts are in the test's output).
+        // Tuned, the steps fault a few pages each. Untuned, glibc's dynamic mmap threshold makes the count vary from run to
+        // run, but it stays several times the tuned one (the counts are in the test's output).
         Assert.That(tunedPerStep, Is.LessThan(10), "the tuned steps fault their temporaries in again");
-        Assert.That(untunedPerStep, Is.GreaterThan(20), "without the setting the steps should fault; is the test still measuring it?");
+        Assert.That(untunedPerStep, Is.GreaterThan(3 * Math.Max(tunedPerStep, 1)), "without the setting the steps should fault more; is the test still measuring it?");
     }
 
     private static string[] Run(int steps) => ["optim", "--steps", steps.ToString(), "--format", "json"];
