@@ -69,7 +69,8 @@ OPTION_ORDER = ["seed", "steps", "batch", "input", "hidden", "output", "lr", "th
 # C# port reproduces (TorchTutorial.Python.PythonRandom), so its printed steps are compared too.
 POLY_SECTIONS = [
     ("poly-tensor", "polynomial_tensor.py", 1e-6, 2000, 100, 1),
-    ("poly-autograd", "polynomial_autograd.py", 1e-6, 2000, 100, 1),
+    ("poly-autograd", "polynomial_autograd.py", 1e-5, 5000, 100, 1),
+    ("poly-autograd-sin", "polynomial_autograd_sin.py", 1e-6, 2000, 100, 1),
     ("poly-custom-function", "polynomial_custom_function.py", 5e-6, 2000, 100, 1),
     ("poly-nn", "polynomial_nn.py", 1e-6, 2000, 100, 1),
     ("poly-optim", "polynomial_optim.py", 1e-3, 2000, 100, 1),
@@ -87,6 +88,18 @@ POLY_OPTION_SETS = [
 
 # Sets recorded for poly-dynamic (its printed steps only).
 POLY_DYNAMIC_SETS = ["defaults", "seed7", "float64"]
+
+# Today's polynomial_autograd.py prints its own lines (`Using cpu device`, then `Iteration t = ...` every 100th step)
+# instead of `t loss`: its script takes --losses-every for the recorded losses, keeps the tutorial's print interval, and
+# the reference keeps those lines ("printed"). PyTorch 1.13 lacks torch.accelerator and torch.set_default_device; the
+# script replaces them by --device and device= on each tensor, and the reference says so ("replaced").
+OWN_LINES = {
+    "poly-autograd": "torch.accelerator by --device cpu; torch.set_default_device(device) by device=device on each "
+                     "tensor (PyTorch 1.13 has neither)",
+}
+
+# The lines such a script prints besides `t loss`.
+OWN_LINE = re.compile(r"^(Using \S+ device|Iteration t = .*)$")
 
 POLY_OPTION_ORDER = ["seed", "steps", "lr", "threads", "dtype", "log_every"]
 
@@ -197,13 +210,22 @@ def run(section, script, set_name, options, generated, blas):
 
 
 def run_poly(section, script, set_name, options, generated, step_comparable, blas):
-    """A polynomial script: the logged `t loss` lines, then its `Result: y = ...` line."""
+    """A polynomial script: the logged `t loss` lines (and, for OWN_LINES, its own lines), then its `Result: y = ...` line."""
     where = f"{section}.{set_name} ({blas['name']})"
     argv = command_for(script, options, POLY_OPTION_ORDER)
+    own = section in OWN_LINES
+    if own:
+        # Its --log-every is the tutorial's print interval; the recorded losses come from --losses-every.
+        argv[argv.index("--log-every")] = "--losses-every"
+        argv += ["--device", "cpu"]
     lines = execute(where, argv, options["threads"], blas["name"]).splitlines()
     if not lines or not RESULT_LINE.match(lines[-1]):
         raise GenerationError(f"{where}: the last line is not `Result: y = ...`: {lines[-1] if lines else ''!r}")
-    losses = parse_losses(where, "\n".join(lines[:-1]), options["steps"], options["log_every"])
+    printed = [line for line in lines[:-1] if own and OWN_LINE.match(line)]
+    if own and (len(printed) != 1 + options["steps"] // 100 or printed[0] != "Using cpu device"):
+        raise GenerationError(f"{where}: expected `Using cpu device` and {options['steps'] // 100} `Iteration` lines, got {len(printed)} lines")
+    losses = parse_losses(where, "\n".join(line for line in lines[:-1] if line not in printed), options["steps"], options["log_every"])
+    extra = {"printed": printed, "replaced": OWN_LINES[section]} if own else {}
     return {
         "section": section,
         "set": set_name,
@@ -218,6 +240,7 @@ def run_poly(section, script, set_name, options, generated, step_comparable, bla
         "step_comparable": step_comparable,
         "losses": losses,
         "result": lines[-1],
+        **extra,
     }
 
 

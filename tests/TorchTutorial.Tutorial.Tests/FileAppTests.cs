@@ -47,6 +47,7 @@ public sealed class FileAppTests
     {
         var lines = File.ReadAllLines(Path.Combine(RepositoryPaths.Tutorial, app.File));
         int device = Array.IndexOf(lines, "var device = torch.device(\"cpu\");");
+        int accelerator = Array.IndexOf(lines, AcceleratorLine);
 
         Assert.Multiple(() =>
         {
@@ -55,11 +56,23 @@ public sealed class FileAppTests
                 Has.Exactly(1).Items, "the library is the only reference (TorchSharp comes with it)");
             Assert.That(lines, Does.Contain("#:property PublishAot=false"), "file-based apps default to Native AOT, which TorchSharp does not support");
             Assert.That(lines, Does.Contain("torch.manual_seed(0);"));
-            Assert.That(device, Is.Not.EqualTo(-1), "the device line the README tells readers to edit");
-            Assert.That(device >= 0 && device + 1 < lines.Length ? lines[device + 1] : null,
-                Is.EqualTo("// device = torch.device(\"cuda:0\"); // Uncomment this to run on GPU"));
+            if (accelerator >= 0)
+            {
+                // Today's polynomial_autograd.py picks its device (torch.accelerator), prints it and makes it the default.
+                Assert.That(lines.Skip(accelerator + 1).Take(2),
+                    Is.EqualTo(new[] { "Console.WriteLine($\"Using {device} device\");", "torch.set_default_device(torch.device(device));" }));
+            }
+            else
+            {
+                Assert.That(device, Is.Not.EqualTo(-1), "the device line the README tells readers to edit");
+                Assert.That(device >= 0 && device + 1 < lines.Length ? lines[device + 1] : null,
+                    Is.EqualTo("// device = torch.device(\"cuda:0\"); // Uncomment this to run on GPU"));
+            }
         });
     }
+
+    /// <summary>TorchSharp's closest to <c>torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"</c>.</summary>
+    private const string AcceleratorLine = "var device = torch.cuda.is_available() ? \"cuda\" : torch.mps_is_available() ? \"mps\" : \"cpu\";";
 
     [TestCase("two_layer_net_custom_function.cs", "MyReLU")]
     [TestCase("two_layer_net_module.cs", "TwoLayerNet")]

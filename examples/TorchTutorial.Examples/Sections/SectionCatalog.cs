@@ -37,10 +37,13 @@ public static class SectionCatalog
         new("dynamic",              "dynamic_net.py",                         "dynamic_net.cs",                    TwoLayerNet, Train(500,   1e-4, every: 1),    true,  DynamicSection.Run,
             "Control flow and weight sharing: DynamicNet, SGD with momentum"),
 
-        // Today's version: y = sin(x) by a third-order polynomial.
+        // Today's version: y = sin(x) by a third-order polynomial (today's polynomial_autograd.py fits exp(x)).
         new("poly-tensor",          "polynomial_tensor.py",                   "polynomial_tensor.cs",              Polynomial,  Train(2000,  1e-6, every: 100),  false, PolyTensorSection.Run,
             "y = sin(x) by a third-order polynomial: tensors, gradients by hand"),
-        new("poly-autograd",        "polynomial_autograd.py",                 "polynomial_autograd.cs",            Polynomial,  Train(2000,  1e-6, every: 100),  false, PolyAutogradSection.Run,
+        new("poly-autograd",        "polynomial_autograd.py",                 "polynomial_autograd.cs",            Polynomial,  Train(5000,  1e-5, every: 100),  false, PolyAutogradSection.Run,
+            "Today's page: y = exp(x) on [-1, 1] by a third-order polynomial, autograd; prints loss(t)/loss(0) and the weights",
+            Data: "x = linspace(-1, 1, 2000)") { PrintsOwnLines = true },
+        new("poly-autograd-sin",    "polynomial_autograd.py (2025, sin x)",   "polynomial_autograd_sin.cs",        Polynomial,  Train(2000,  1e-6, every: 100),  false, PolyAutogradSinSection.Run,
             "y = sin(x) by a third-order polynomial: autograd computes the gradients"),
         new("poly-custom-function", "polynomial_custom_function.py",          "polynomial_custom_function.cs",     Polynomial,  Train(2000,  5e-6, every: 100),  false, PolyCustomFunctionSection.Run,
             "Custom autograd Function: y = a + b P3(c + d x), LegendrePolynomial3 with its own backward"),

@@ -44,11 +44,15 @@ public sealed class SectionContext
     /// <summary>Receives logged steps.</summary>
     public IProgress<TrainingProgress>? Progress { get; }
 
-    /// <summary>Where sections that show tensors (clamp) write.</summary>
+    /// <summary>Where sections write what their script prints besides <c>print(t, loss.item())</c>: clamp's tensors, today's polynomial_autograd.py's lines.</summary>
     public TextWriter Output { get; }
 
     /// <summary>Stops training after the current step.</summary>
     public CancellationToken CancellationToken { get; }
+
+    /// <summary>True when the script prints at step <paramref name="t"/>: <c>t % every == every - 1</c>.</summary>
+    /// <exception cref="InvalidOperationException">The section trains nothing.</exception>
+    public bool IsLogged(int t) => Training.IsLogged(t);
 
     private TrainingOptions Training => Settings.Training
         ?? throw new InvalidOperationException($"The {Settings.Section.Name} section trains nothing: it has no steps or learning rate.");

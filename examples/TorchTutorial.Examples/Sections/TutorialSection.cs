@@ -37,6 +37,13 @@ public sealed record TutorialSection(
     string Title,
     string? Data = null)
 {
+    /// <summary>
+    /// True when the script prints its own line at each logged step instead of <c>print(t, loss.item())</c> (today's
+    /// polynomial_autograd.py: <c>Iteration t = ...</c>): the section writes it to <see cref="SectionContext.Output"/>, and
+    /// the tutorial format prints no <c>t loss</c> lines for it.
+    /// </summary>
+    public bool PrintsOwnLines { get; init; }
+
     /// <summary>True when the section trains (has steps, a learning rate and losses).</summary>
     public bool Trains => Training is not null;
 

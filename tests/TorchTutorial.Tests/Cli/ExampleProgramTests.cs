@@ -260,7 +260,7 @@ public sealed partial class ExampleProgramTests
         foreach (var name in new[]
                  {
                      "tensors", "autograd", "custom-function", "clamp", "static-graph", "nn", "optim", "module", "dynamic",
-                     "poly-tensor", "poly-autograd", "poly-custom-function", "poly-nn", "poly-optim", "poly-module", "poly-dynamic",
+                     "poly-tensor", "poly-autograd", "poly-autograd-sin", "poly-custom-function", "poly-nn", "poly-optim", "poly-module", "poly-dynamic",
                  })
         {
             Assert.That(outcome.Stdout, Does.Contain($"== {name}:"));

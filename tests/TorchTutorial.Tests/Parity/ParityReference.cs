@@ -14,7 +14,8 @@ public sealed record ParityReference(
     [property: JsonPropertyName("losses")] double[] Losses,
     [property: JsonPropertyName("step_comparable")] bool? StepComparable = null,
     [property: JsonPropertyName("result")] string? Result = null,
-    [property: JsonPropertyName("blas")] ParityBlas? Blas = null)
+    [property: JsonPropertyName("blas")] ParityBlas? Blas = null,
+    [property: JsonPropertyName("printed")] string[]? Printed = null)
 {
     public static string Folder { get; } = Path.Combine(RepositoryPaths.Root, "tests", "Parity", "references");
 

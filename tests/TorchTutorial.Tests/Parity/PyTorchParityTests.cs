@@ -65,6 +65,9 @@ public sealed partial class PyTorchParityTests
     public static IEnumerable<TestCaseData> References() =>
         ParityReference.All().Where(r => r.IsStepComparable).Select(r => new TestCaseData(r).SetArgDisplayNames(r.ToString()));
 
+    public static IEnumerable<TestCaseData> ReferencesWithPrintedLines() =>
+        ParityReference.All().Where(r => r.Printed is not null).Select(r => new TestCaseData(r).SetArgDisplayNames(r.ToString()));
+
     public static IEnumerable<TestCaseData> ReferencesWithAResultLine() =>
         ParityReference.All().Where(r => r.IsStepComparable && r.Result is not null).Select(r => new TestCaseData(r).SetArgDisplayNames(r.ToString()));
 
@@ -76,7 +79,7 @@ public sealed partial class PyTorchParityTests
         string[] twoLayerSets = ["defaults", "float64", "lr", "seed7", "small"];
         string[] polySets = ["defaults", "float64", "lr", "seed7"];
         var expected = new[] { "tensors", "autograd", "custom-function", "nn", "optim", "module", "dynamic" }.ToDictionary(s => s, _ => twoLayerSets);
-        foreach (var poly in new[] { "poly-tensor", "poly-autograd", "poly-custom-function", "poly-nn", "poly-optim", "poly-module" })
+        foreach (var poly in new[] { "poly-tensor", "poly-autograd", "poly-autograd-sin", "poly-custom-function", "poly-nn", "poly-optim", "poly-module" })
         {
             expected[poly] = polySets;
         }
@@ -163,6 +166,39 @@ public sealed partial class PyTorchParityTests
         AssertSameResultLine(line, reference.Result!, tolerance);
     }
 
+    [TestCaseSource(nameof(ReferencesWithPrintedLines))]
+    public void Section_PrintsPyTorchsOwnLines(ParityReference reference)
+    {
+        // Today's polynomial_autograd.py prints `Using cpu device`, then `Iteration t = ...  a = {a.item():10.6f} ...`
+        // every 100th step: the same text, and each number within one unit of its sixth decimal plus the parity rule's
+        // float32 spread (rounding to six places can flip the last digit of a number that differs below it).
+        var section = SectionCatalog.Find(reference.Section) ?? throw new InvalidDataException($"No section '{reference.Section}'.");
+        var options = reference.Options;
+        double relative = options.DType == "float64" ? BlasSpreadRule.Float64Cap : BlasSpreadRule.Float32Floor;
+
+        var printed = SectionTestContext.RunOnceWithOutput(section, options.Steps, options.Lr, options.Seed, options.ScalarType).Output
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        double worst = 0;
+        Assert.Multiple(() =>
+        {
+            Assert.That(printed, Has.Length.EqualTo(reference.Printed!.Length));
+            foreach (var (actual, expected) in printed.Zip(reference.Printed!))
+            {
+                Assert.That(FixedNumber().Replace(actual, "#"), Is.EqualTo(FixedNumber().Replace(expected, "#")), "the same text around the numbers");
+                var pairs = FixedNumber().Matches(actual).Zip(FixedNumber().Matches(expected),
+                    (a, e) => (A: double.Parse(a.Value, CultureInfo.InvariantCulture), E: double.Parse(e.Value, CultureInfo.InvariantCulture)));
+                foreach (var (a, e) in pairs)
+                {
+                    double allowed = 1e-6 * (1 + 1e-9) + relative * Math.Abs(e);
+                    worst = Math.Max(worst, Math.Abs(a - e) / allowed);
+                    Assert.That(Math.Abs(a - e), Is.LessThanOrEqualTo(allowed), $"{actual}\nPyTorch: {expected}");
+                }
+            }
+        });
+        TestContext.Out.WriteLine(FormattableString.Invariant($"{reference}: worst |difference| / allowed {worst:F3} over {printed.Length} lines"));
+    }
+
     [Test]
     [TestCase("defaults")]
     [TestCase("seed7")]
@@ -236,6 +272,10 @@ public sealed partial class PyTorchParityTests
 
     private static double[] Coefficients(string line) =>
         Number().Matches(line).Select(m => double.Parse(m.Value, CultureInfo.InvariantCulture)).ToArray();
+
+    // A number in f"{v:10.6f}" format, or an integer (the step): 0.293730, -1.343457, 99.
+    [GeneratedRegex(@"(?<![\w.])-?\d+(\.\d{6})?(?![\w.])")]
+    private static partial Regex FixedNumber();
 
     // A Python float repr inside a Result line: -0.0123, 1.5e-05, 0.0 (not the exponents of x^2).
     [GeneratedRegex(@"(?<![\^\w.])-?\d+\.\d+(e[+-]\d+)?")]

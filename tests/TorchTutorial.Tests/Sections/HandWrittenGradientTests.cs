@@ -10,7 +10,7 @@ public sealed class HandWrittenGradientTests
 {
     [TestCase("tensors", "autograd", ScalarType.Float64, 1e-12)]
     [TestCase("tensors", "autograd", ScalarType.Float32, 1e-6)]
-    // poly-tensor against poly-autograd: PolySectionTests.PolyTensor_AutogradAndModule_FollowTheSameTrajectory.
+    // poly-tensor against poly-autograd-sin: PolySectionTests.PolyTensor_AutogradAndModule_FollowTheSameTrajectory.
     public void HandWrittenBackward_TrainsLikeAutograd(string byHand, string byAutograd, ScalarType dtype, double tolerance)
     {
         var hand = SectionTestContext.Run(byHand, steps: 100, dtype: dtype).Training!;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using TorchSharp;
 using TorchTutorial.Data;
@@ -45,6 +46,7 @@ public sealed partial class PolySectionTests
 
     [TestCase("poly-tensor", @"^Result: y = N \+ N x \+ N x\^2 \+ N x\^3$")]
     [TestCase("poly-autograd", @"^Result: y = N \+ N x \+ N x\^2 \+ N x\^3$")]
+    [TestCase("poly-autograd-sin", @"^Result: y = N \+ N x \+ N x\^2 \+ N x\^3$")]
     [TestCase("poly-custom-function", @"^Result: y = N \+ N \* P3\(N \+ N x\)$")]
     [TestCase("poly-nn", @"^Result: y = N \+ N x \+ N x\^2 \+ N x\^3$")]
     [TestCase("poly-optim", @"^Result: y = N \+ N x \+ N x\^2 \+ N x\^3$")]
@@ -64,7 +66,7 @@ public sealed partial class PolySectionTests
     {
         // The same random a, b, c, d and the same update, whether by hand, by autograd or by SGD on Polynomial3.
         var tensors = SectionTestContext.Run("poly-tensor", steps: 300, dtype: ScalarType.Float64).Training!;
-        var autograd = SectionTestContext.Run("poly-autograd", steps: 300, dtype: ScalarType.Float64).Training!;
+        var autograd = SectionTestContext.Run("poly-autograd-sin", steps: 300, dtype: ScalarType.Float64).Training!;
         var module = SectionTestContext.Run("poly-module", steps: 300, dtype: ScalarType.Float64).Training!;
 
         Assert.Multiple(() =>
@@ -101,6 +103,37 @@ public sealed partial class PolySectionTests
     }
 
     [Test]
+    public void PolyAutograd_FitsTheExponential_PrintingTheLossRatioAndTheWeights()
+    {
+        // Today's polynomial_autograd.py: exp(x) on [-1, 1], `Using cpu device`, then every 100th step
+        // `Iteration t = {t:4d}  loss(t)/loss(0) = {ratio:10.6f}  a = {a:10.6f}  b = ...  d = ...`, and no `t loss` lines.
+        var section = SectionCatalog.Get("poly-autograd");
+        var (result, output) = SectionTestContext.RunOnceWithOutput(section);
+        var training = result.Training!;
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var iterations = lines.Skip(1).Select(line => IterationLine().Match(line)).ToArray();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(section.PrintsOwnLines, Is.True, "the tutorial format prints its lines, not `t loss`");
+            Assert.That(section.DescribeData(NetworkSizes.Tutorial), Is.EqualTo("x = linspace(-1, 1, 2000)"));
+            Assert.That(training.StepsCompleted, Is.EqualTo(5000));
+            Assert.That(training.FinalLoss, Is.LessThan(training.FirstLoss / 10000), "the cubic fits exp(x) on [-1, 1] closely");
+            Assert.That(lines[0], Is.EqualTo("Using cpu device"));
+            Assert.That(iterations, Has.Length.EqualTo(50).And.All.Property(nameof(Match.Success)).True, string.Join('\n', lines.Take(3)));
+            for (int i = 0; i < iterations.Length && iterations[i].Success; i++)
+            {
+                int t = int.Parse(iterations[i].Groups["t"].Value, CultureInfo.InvariantCulture);
+                double ratio = double.Parse(iterations[i].Groups["ratio"].Value, CultureInfo.InvariantCulture);
+                Assert.That(t, Is.EqualTo(100 * i + 99));
+                Assert.That(ratio, Is.EqualTo(training.Losses[t] / training.Losses[0]).Within(5e-7 * (1 + 1e-9)), $"step {t}: the loss relative to step 0's, to six places");
+            }
+
+            Assert.That(result.TutorialResult, Does.StartWith("Result: y = "));
+        });
+    }
+
+    [Test]
     public void PolySections_IgnoreTheNetworkSizes_AndDescribeTheirData()
     {
         var small = SectionTestContext.Run("poly-nn", steps: 20, sizes: new NetworkSizes(3, 4, 5, 6)).Training!;
@@ -112,6 +145,9 @@ public sealed partial class PolySectionTests
             Assert.That(SectionCatalog.Get("poly-nn").DescribeData(NetworkSizes.Tutorial), Is.EqualTo("x = linspace(-pi, pi, 2000)"));
         });
     }
+
+    [GeneratedRegex(@"^Iteration t = (?<t>[ \d]{3}\d)  loss\(t\)/loss\(0\) = (?<ratio>[ -]*\d+\.\d{6})(  [abcd] = [ -]*\d+\.\d{6}){4}$")]
+    private static partial Regex IterationLine();
 
     // A Python float repr: -0.0123, 1.5e-05, 0.0, -2.2e-09.
     [GeneratedRegex(@"-?\d+\.\d+(e[+-]\d+)?")]

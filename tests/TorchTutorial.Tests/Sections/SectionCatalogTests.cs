@@ -51,7 +51,12 @@ public sealed class SectionCatalogTests
 
     private static string ScriptFile(TutorialSection section)
     {
-        string name = section.Name == "poly-dynamic" ? "polynomial_dynamic_net.py" : section.Script;
+        string name = section.Name switch
+        {
+            "poly-dynamic" => "polynomial_dynamic_net.py",         // today's dynamic_net.py, beside the two-layer one
+            "poly-autograd-sin" => "polynomial_autograd_sin.py",   // polynomial_autograd.py (2025, sin x)
+            _ => section.Script,
+        };
         return Path.Combine(RepositoryPaths.Root, "tests", "Parity", "scripts", name);
     }
 
