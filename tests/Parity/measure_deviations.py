@@ -9,7 +9,7 @@ For every step-comparable reference with an OpenBLAS twin it runs the examples p
 (`--format tutorial --log-every 1`, one thread), then prints per reference: steps, steps compared under the old rule
 (reference loss above 1e-7 of the first), the worst C#-vs-reference deviation, the worst OpenBLAS-vs-reference
 deviation, the k each needs (the largest C# deviation / BLAS spread so far, over the steps above the floor), and the
-worst ratio of deviation to allowance under the rule of tests/TorchTutorial.Tests/Parity/BlasSpreadRule.cs (mirrored
+worst ratio of deviation to allowance under the rule of tests/Shared/BlasSpreadRule.cs (mirrored
 here; the C# test is what CI runs).
 The C# runs are cached under --cache (default /tmp/parity-csharp), keyed by the command line.
 """

@@ -4,7 +4,6 @@ using TorchTutorial.Checkpoints;
 using TorchTutorial.Data;
 using TorchTutorial.Devices;
 using TorchTutorial.Optimizers;
-using TorchTutorial.Tests.Parity;
 using TorchTutorial.Training;
 using static TorchSharp.torch;
 

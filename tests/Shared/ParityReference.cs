@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using TorchTutorial.Data;
 
-namespace TorchTutorial.Tests.Parity;
+namespace TorchTutorial.TestSupport;
 
 /// <summary>One recorded PyTorch run from tests/Parity/references (see tests/Parity/README.md).</summary>
 public sealed record ParityReference(

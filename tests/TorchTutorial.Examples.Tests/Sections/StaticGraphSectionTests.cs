@@ -2,7 +2,7 @@ using TorchTutorial.Data;
 using TorchTutorial.Examples.Sections;
 using static TorchSharp.torch;
 
-namespace TorchTutorial.Tests.Sections;
+namespace TorchTutorial.Examples.Tests.Sections;
 
 public sealed class StaticGraphSectionTests
 {

@@ -1,4 +1,4 @@
-namespace TorchTutorial.Tests.Parity;
+namespace TorchTutorial.Examples.Tests.Parity;
 
 /// <summary>The per-step tolerance <see cref="BlasSpreadRule"/> on made-up trajectories whose answers are known.</summary>
 public sealed class BlasSpreadRuleTests

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using TorchTutorial.Examples.Sections;
 
-namespace TorchTutorial.Tests.Sections;
+namespace TorchTutorial.Examples.Tests.Sections;
 
 /// <summary>
 /// The catalog's defaults are the scripts' own. The parity tests pass every recorded option explicitly, so they cannot

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using TorchTutorial.Tests.Sections;
+using TorchTutorial.Examples.Tests.Sections;
 
-namespace TorchTutorial.Tests.Cli;
+namespace TorchTutorial.Examples.Tests.Cli;
 
 /// <summary>The exit codes and options the README promises, run as a user runs the program.</summary>
 public sealed class ExitCodeTests

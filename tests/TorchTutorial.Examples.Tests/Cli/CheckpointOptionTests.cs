@@ -1,4 +1,4 @@
-namespace TorchTutorial.Tests.Cli;
+namespace TorchTutorial.Examples.Tests.Cli;
 
 /// <summary>--save and --load end to end: the program run as a process, as a user runs it.</summary>
 public sealed class CheckpointOptionTests

@@ -5,7 +5,7 @@ using TorchTutorial.Data;
 using TorchTutorial.Examples.Sections;
 using static TorchSharp.torch;
 
-namespace TorchTutorial.Tests.Sections;
+namespace TorchTutorial.Examples.Tests.Sections;
 
 /// <summary>The current tutorial's sections: y = sin(x) by a polynomial.</summary>
 public sealed partial class PolySectionTests

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace TorchTutorial.Tests.Sections;
+namespace TorchTutorial.Examples.Tests.Sections;
 
 /// <summary>
 /// The section that writes the backward pass by hand (tensors) follows the same trajectory as its autograd twin from the

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using TorchTutorial.Examples.Sections;
 using TorchTutorial.Training;
-using TorchTutorial.Tests.Sections;
+using TorchTutorial.Examples.Tests.Sections;
 
-namespace TorchTutorial.Tests.Parity;
+namespace TorchTutorial.Examples.Tests.Parity;
 
 /// <summary>
 /// Every training section, run with every option set recorded from real PyTorch, agrees with PyTorch step by step,

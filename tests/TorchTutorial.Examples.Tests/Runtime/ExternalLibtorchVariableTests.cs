@@ -1,4 +1,4 @@
-namespace TorchTutorial.Tests.Runtime;
+namespace TorchTutorial.Examples.Tests.Runtime;
 
 /// <summary>TORCHTUTORIAL_LIBTORCH in a build that carries its own libtorch (the tests' cpu build) is refused, not mixed in.</summary>
 public sealed class ExternalLibtorchVariableTests

@@ -1,4 +1,4 @@
-namespace TorchTutorial.Tests.Parity;
+namespace TorchTutorial.TestSupport;
 
 /// <summary>
 /// The parity tolerance, step by step: how far the C# port's loss may be from PyTorch's (on Debian's reference BLAS)

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchTutorial.Data;
 using TorchTutorial.Examples.Sections;
 
-namespace TorchTutorial.Tests.Sections;
+namespace TorchTutorial.Examples.Tests.Sections;
 
 public sealed class SectionLearningTests
 {

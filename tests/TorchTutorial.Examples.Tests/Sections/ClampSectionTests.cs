@@ -1,7 +1,7 @@
 using System.Globalization;
 using static TorchSharp.torch;
 
-namespace TorchTutorial.Tests.Sections;
+namespace TorchTutorial.Examples.Tests.Sections;
 
 public sealed class ClampSectionTests
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace TorchTutorial.Tests.Cli;
+namespace TorchTutorial.Examples.Tests.Cli;
 
 /// <summary>The examples program end to end, run as a process exactly as a user runs it.</summary>
 public sealed partial class ExampleProgramTests
@@ -196,7 +196,7 @@ public sealed partial class ExampleProgramTests
     public void Compare_PolySection_WithWhatTheScriptPrinted_IncludingItsResultLine()
     {
         // What polynomial_nn.py prints at its defaults: every 100th loss, then the Result line.
-        var reference = Parity.ParityReference.Load(Path.Combine(Parity.ParityReference.Folder, "poly-nn.defaults.json"));
+        var reference = ParityReference.Load(Path.Combine(ParityReference.Folder, "poly-nn.defaults.json"));
         string path = Path.Combine(Path.GetTempPath(), $"torchtutorial-{Guid.NewGuid():N}.txt");
         File.WriteAllLines(path, Enumerable.Range(0, reference.Losses.Length).Where(t => t % 100 == 99)
             .Select(t => $"{t} {TorchTutorial.Output.PythonFloat.Repr(reference.Losses[t])}")
@@ -310,7 +310,7 @@ public sealed partial class ExampleProgramTests
     [Test]
     public void Compare_WithTheRecordedPyTorchRun_IsWithinTheDefaultTolerance()
     {
-        string reference = WriteTutorialOutput(Parity.ParityReference.Load(Path.Combine(Parity.ParityReference.Folder, "nn.defaults.json")).Losses[..100]);
+        string reference = WriteTutorialOutput(ParityReference.Load(Path.Combine(ParityReference.Folder, "nn.defaults.json")).Losses[..100]);
         try
         {
             var outcome = ProcessRunner.RunExamples("nn", "--steps", "100", "--format", "tutorial", "--compare", reference);
@@ -330,7 +330,7 @@ public sealed partial class ExampleProgramTests
     [Test]
     public void Compare_AboveTheTolerance_ExitsWith5()
     {
-        string reference = WriteTutorialOutput(Parity.ParityReference.Load(Path.Combine(Parity.ParityReference.Folder, "nn.defaults.json")).Losses[..100]);
+        string reference = WriteTutorialOutput(ParityReference.Load(Path.Combine(ParityReference.Folder, "nn.defaults.json")).Losses[..100]);
         try
         {
             var outcome = ProcessRunner.RunExamples("nn", "--steps", "100", "--format", "tutorial", "--compare", reference, "--tolerance", "1e-12");

@@ -4,7 +4,7 @@ using TorchTutorial.Examples;
 using TorchTutorial.Examples.Sections;
 using TorchTutorial.Training;
 
-namespace TorchTutorial.Tests.Sections;
+namespace TorchTutorial.Examples.Tests.Sections;
 
 /// <summary>Runs a section the way the examples program does (<see cref="SectionContext.Run"/>), with settings a test picks.</summary>
 internal static class SectionTestContext
