@@ -119,16 +119,20 @@ bridge="$app/libLibTorchSharp.so"
 export LD_LIBRARY_PATH="$libtorch${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 if command -v ldd >/dev/null 2>&1; then
   report=$(ldd -r "$bridge" 2>&1)
-  missing_lib=$(echo "$report" | sed -n 's/^[[:space:]]*\([^[:space:]]*\) => not found.*/\1/p' | head -1)
+  # Here-strings, not echo into a pipe: a reader that stops early (head, grep -m1) would make echo fail with EPIPE
+  # where SIGPIPE is ignored (as in a child of a .NET process), and print a second line on stderr.
+  missing_lib=$(sed -n 's/^[[:space:]]*\([^[:space:]]*\) => not found.*/\1/p' <<<"$report")
+  missing_lib=${missing_lib%%$'\n'*}
   [ -z "$missing_lib" ] || misfit "$missing_lib, needed by libLibTorchSharp.so or libtorch, was not found by the loader"
   # "weak version ... not found" is harmless (the build's compatibility step marks GLIBCXX_3.4.32 weak); a plain one is fatal.
-  missing_version=$(echo "$report" | grep -v 'weak version' | grep -m1 -o "version \`[^']*' not found (required by [^)]*)" || true)
+  missing_version=$(grep -v 'weak version' <<<"$report" | grep -o "version \`[^']*' not found (required by [^)]*)" || true)
+  missing_version=${missing_version%%$'\n'*}
   [ -z "$missing_version" ] || misfit "$missing_version"
   # Only libLibTorchSharp's own: undefined symbols inside PyTorch's or CUDA's libraries are theirs to resolve lazily.
-  undefined=$(echo "$report" | grep 'libLibTorchSharp\.so)$' | sed -n 's/^undefined symbol: \([^[:space:]]*\).*/\1/p')
+  undefined=$(grep 'libLibTorchSharp\.so)$' <<<"$report" | sed -n 's/^undefined symbol: \([^[:space:]]*\).*/\1/p')
   if [ -n "$undefined" ]; then
-    count=$(echo "$undefined" | wc -l)
-    misfit "libLibTorchSharp.so needs $count symbol(s) this libtorch does not export, the first: $(demangle "$(echo "$undefined" | head -1)")"
+    count=$(wc -l <<<"$undefined")
+    misfit "libLibTorchSharp.so needs $count symbol(s) this libtorch does not export, the first: $(demangle "${undefined%%$'\n'*}")"
   fi
   symbols_text="every symbol libLibTorchSharp.so needs resolves"
 else
