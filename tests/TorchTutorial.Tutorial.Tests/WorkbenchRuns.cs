@@ -1,16 +1,44 @@
+using System.Collections.Concurrent;
+using TorchTutorial.Examples.Cli;
+
 namespace TorchTutorial.Tutorial.Tests;
 
-/// <summary>Runs the workbench (the examples program this solution builds) for a section with <c>--format tutorial</c>.</summary>
+/// <summary>
+/// Runs the workbench for a section with <c>--format tutorial</c>, once per test run: the examples program's own entry
+/// (<see cref="ExampleProgram.Run"/>, what its Main calls) in this process, so that the apps' tests start no second
+/// process per app.
+/// </summary>
+/// <remarks>
+/// One section at a time: a run sets libtorch's seed and thread count, which are process-wide. The examples program's
+/// Main also calls <c>NativeHeap.Tune()</c>, which changes how fast glibc hands out memory, never what is computed.
+/// </remarks>
 internal static class WorkbenchRuns
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+    private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> Outputs = new();
 
     /// <summary>What <c>TorchTutorial.Examples SECTION --format tutorial</c> prints (seed 0, the section's defaults).</summary>
-    public static async Task<string> OutputOf(TutorialApp app)
+    /// <exception cref="InvalidOperationException">The section failed (its exit code and stderr are in the message).</exception>
+    public static Task<string> OutputOf(TutorialApp app) =>
+        Outputs.GetOrAdd(app.Section, section => new Lazy<Task<string>>(() => RunAsync(section))).Value;
+
+    private static async Task<string> RunAsync(string section)
     {
-        var run = await ProcessRunner.RunAsync("dotnet", [RepositoryPaths.ExamplesDll, app.Section, "--format", "tutorial"], Timeout, RepositoryPaths.Root);
-        Assert.That(run.ExitCode, Is.Zero, $"the workbench's '{app.Section}' section failed: {run.Stderr}");
-        Assert.That(run.Stdout, Is.Not.Empty);
-        return run.Stdout;
+        await OneAtATime.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return await Task.Run(() =>
+            {
+                var (stdout, stderr) = (new StringWriter(), new StringWriter());
+                int exitCode = new ExampleProgram(stdout, stderr, interactive: false).Run([section, "--format", "tutorial"], CancellationToken.None);
+                return exitCode == 0 && stdout.GetStringBuilder().Length > 0
+                    ? stdout.ToString()
+                    : throw new InvalidOperationException($"the workbench's '{section}' section exited {exitCode} with no output or: {stderr}");
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            OneAtATime.Release();
+        }
     }
 }

@@ -1,6 +1,6 @@
 namespace TorchTutorial.Examples.Tests.Cli;
 
-/// <summary>--save and --load end to end: the program run as a process, as a user runs it.</summary>
+/// <summary>--save and --load end to end, through the program's entry (<see cref="ExampleRun"/>).</summary>
 public sealed class CheckpointOptionTests
 {
     private static readonly string[] SmallOptimRun = ["optim", "--batch", "16", "--input", "40", "--hidden", "12", "--output", "4", "--format", "tutorial"];
@@ -54,7 +54,7 @@ public sealed class CheckpointOptionTests
         byte[] content = File.ReadAllBytes(checkpoint);
         File.WriteAllBytes(checkpoint, content[..(content.Length / 2)]);
 
-        var outcome = ProcessRunner.RunExamples([.. SmallOptimRun, "--steps", "5", "--load", checkpoint]);
+        var outcome = ExampleRun.InProcess([.. SmallOptimRun, "--steps", "5", "--load", checkpoint]);
 
         Assert.Multiple(() =>
         {
@@ -71,7 +71,7 @@ public sealed class CheckpointOptionTests
         string checkpoint = Path.Combine(folder, "module.pt");
         Run(["module", "--steps", "3", "--batch", "16", "--input", "40", "--hidden", "12", "--output", "4", "--format", "tutorial", "--save", checkpoint]);
 
-        var outcome = ProcessRunner.RunExamples([.. SmallOptimRun, "--steps", "3", "--load", checkpoint]);
+        var outcome = ExampleRun.InProcess([.. SmallOptimRun, "--steps", "3", "--load", checkpoint]);
 
         Assert.Multiple(() =>
         {
@@ -88,7 +88,7 @@ public sealed class CheckpointOptionTests
         string checkpoint = Path.Combine(folder, "x.pt");
         File.WriteAllBytes(checkpoint, [1, 2, 3]);
 
-        var outcome = ProcessRunner.RunExamples(section, option, checkpoint);
+        var outcome = ExampleRun.InProcess(section, option, checkpoint);
 
         Assert.Multiple(() =>
         {
@@ -100,7 +100,7 @@ public sealed class CheckpointOptionTests
     [Test]
     public void Save_IntoAMissingFolder_IsAUsageErrorBeforeTraining()
     {
-        var outcome = ProcessRunner.RunExamples([.. SmallOptimRun, "--steps", "3", "--save", Path.Combine(folder, "no", "such", "m.pt")]);
+        var outcome = ExampleRun.InProcess([.. SmallOptimRun, "--steps", "3", "--save", Path.Combine(folder, "no", "such", "m.pt")]);
 
         Assert.Multiple(() =>
         {
@@ -112,7 +112,7 @@ public sealed class CheckpointOptionTests
 
     private static ProcessRunner.Outcome Run(string[] arguments)
     {
-        var outcome = ProcessRunner.RunExamples(arguments);
+        var outcome = ExampleRun.InProcess(arguments);
         Assert.That(outcome.ExitCode, Is.EqualTo(0), outcome.Stderr);
         return outcome;
     }

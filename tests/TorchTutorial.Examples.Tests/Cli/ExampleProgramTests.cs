@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace TorchTutorial.Examples.Tests.Cli;
 
-/// <summary>The examples program end to end, run as a process exactly as a user runs it.</summary>
+/// <summary>The examples program end to end, through its entry in this process (<see cref="ExampleRun"/>); ExitCodeTests runs it as a process.</summary>
 public sealed partial class ExampleProgramTests
 {
     [TestCase("no-such-section")]
@@ -28,7 +28,7 @@ public sealed partial class ExampleProgramTests
     [TestCase("nn", "--fused")]
     public void BadInput_PrintsOneLineOnStderr_AndExitsWith2(params string[] arguments)
     {
-        var outcome = ProcessRunner.RunExamples(arguments);
+        var outcome = ExampleRun.InProcess(arguments);
 
         var lines = outcome.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Multiple(() =>
@@ -44,7 +44,7 @@ public sealed partial class ExampleProgramTests
     [Test]
     public void CudaOnACpuOnlyBuild_IsAClearUsageError()
     {
-        var outcome = ProcessRunner.RunExamples("autograd", "--device", "cuda:0");
+        var outcome = ExampleRun.InProcess("autograd", "--device", "cuda:0");
 
         if (outcome.ExitCode == 0)
         {
@@ -64,8 +64,8 @@ public sealed partial class ExampleProgramTests
     {
         // libtorch's fused kernel rounds Adam's update its own way: the first 100 of the 500 float32 losses agree to 1e-5
         // (FusedAdamTests holds the rest to the BLAS-spread rule), and the run ends where the plain one does.
-        var plain = ProcessRunner.RunExamples("optim", "--format", "tutorial");
-        var fused = ProcessRunner.RunExamples("optim", "--fused", "--format", "tutorial");
+        var plain = ExampleRun.InProcess("optim", "--format", "tutorial");
+        var fused = ExampleRun.InProcess("optim", "--fused", "--format", "tutorial");
         static double[] Losses(string stdout) => stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Assert.That((plain.ExitCode, fused.ExitCode), Is.EqualTo((0, 0)), plain.Stderr + fused.Stderr);
@@ -82,7 +82,7 @@ public sealed partial class ExampleProgramTests
     [Test]
     public void TutorialFormat_PrintsExactlyTLossLines()
     {
-        var outcome = ProcessRunner.RunExamples("autograd", "--steps", "7", "--format", "tutorial");
+        var outcome = ExampleRun.InProcess("autograd", "--steps", "7", "--format", "tutorial");
 
         var lines = outcome.Stdout.TrimEnd('\n').Split('\n');
         Assert.Multiple(() =>
@@ -98,7 +98,7 @@ public sealed partial class ExampleProgramTests
     [Test]
     public void TutorialFormat_WithLogEvery_PrintsLikeTheTutorialsModulo()
     {
-        var outcome = ProcessRunner.RunExamples("nn", "--steps", "30", "--log-every", "10", "--format", "tutorial", "--batch", "8", "--input", "20");
+        var outcome = ExampleRun.InProcess("nn", "--steps", "30", "--log-every", "10", "--format", "tutorial", "--batch", "8", "--input", "20");
 
         Assert.That(outcome.Stdout.TrimEnd('\n').Split('\n').Select(l => l.Split(' ')[0]), Is.EqualTo(new[] { "9", "19", "29" }));
     }
@@ -106,7 +106,7 @@ public sealed partial class ExampleProgramTests
     [Test]
     public void TutorialFormat_PolySection_PrintsEveryHundredthStep_ThenTheResultLine()
     {
-        var outcome = ProcessRunner.RunExamples("poly-tensor", "--format", "tutorial");
+        var outcome = ExampleRun.InProcess("poly-tensor", "--format", "tutorial");
 
         var lines = outcome.Stdout.TrimEnd('\n').Split('\n');
         Assert.Multiple(() =>
@@ -123,7 +123,7 @@ public sealed partial class ExampleProgramTests
     [Test]
     public void TutorialFormat_PolyCustomFunction_EndsWithItsP3ResultLine()
     {
-        var outcome = ProcessRunner.RunExamples("poly-custom-function", "--steps", "300", "--format", "tutorial");
+        var outcome = ExampleRun.InProcess("poly-custom-function", "--steps", "300", "--format", "tutorial");
 
         var lines = outcome.Stdout.TrimEnd('\n').Split('\n');
         Assert.Multiple(() =>
@@ -137,7 +137,7 @@ public sealed partial class ExampleProgramTests
     [Test]
     public void TutorialFormat_PolyDynamic_PrintsEvery2000thStep_AndStepsOverridesItsDefault()
     {
-        var outcome = ProcessRunner.RunExamples("poly-dynamic", "--steps", "4000", "--format", "tutorial");
+        var outcome = ExampleRun.InProcess("poly-dynamic", "--steps", "4000", "--format", "tutorial");
 
         var lines = outcome.Stdout.TrimEnd('\n').Split('\n');
         Assert.Multiple(() =>
@@ -155,7 +155,7 @@ public sealed partial class ExampleProgramTests
     {
         // Small sizes keep nn quick; the polynomial sections ignore them.
         string[] options = stepsOption is null ? [] : ["--steps", stepsOption];
-        var outcome = ProcessRunner.RunExamples([section, "--format", "json", "--batch", "8", "--input", "20", .. options]);
+        var outcome = ExampleRun.InProcess([section, "--format", "json", "--batch", "8", "--input", "20", .. options]);
 
         using var json = JsonDocument.Parse(outcome.Stdout);
         var root = json.RootElement;
@@ -180,7 +180,7 @@ public sealed partial class ExampleProgramTests
     [Test]
     public void TextFormat_PolySection_DescribesItsData_AndShowsTheResultLine()
     {
-        var outcome = ProcessRunner.RunExamples("poly-module", "--steps", "200");
+        var outcome = ExampleRun.InProcess("poly-module", "--steps", "200");
 
         Assert.Multiple(() =>
         {
@@ -203,7 +203,7 @@ public sealed partial class ExampleProgramTests
             .Append(reference.Result!));
         try
         {
-            var outcome = ProcessRunner.RunExamples("poly-nn", "--format", "tutorial", "--compare", path);
+            var outcome = ExampleRun.InProcess("poly-nn", "--format", "tutorial", "--compare", path);
 
             Assert.Multiple(() =>
             {
@@ -220,7 +220,7 @@ public sealed partial class ExampleProgramTests
     [Test]
     public void JsonFormat_IsOneReportWithOptionsLossesAndTiming()
     {
-        var outcome = ProcessRunner.RunExamples("optim", "--steps", "12", "--format", "json", "--seed", "3", "--lr", "0.001");
+        var outcome = ExampleRun.InProcess("optim", "--steps", "12", "--format", "json", "--seed", "3", "--lr", "0.001");
 
         using var json = JsonDocument.Parse(outcome.Stdout);
         var root = json.RootElement;
@@ -240,7 +240,7 @@ public sealed partial class ExampleProgramTests
     [Test]
     public void TextFormat_HasAHeaderLossesAndASummaryTable()
     {
-        var outcome = ProcessRunner.RunExamples("module", "--steps", "5");
+        var outcome = ExampleRun.InProcess("module", "--steps", "5");
 
         Assert.Multiple(() =>
         {
@@ -254,7 +254,7 @@ public sealed partial class ExampleProgramTests
     [Test]
     public void All_RunsEverySection_AndEndsWithTheSummaryTable()
     {
-        var outcome = ProcessRunner.RunExamples("all", "--steps", "3", "--batch", "8", "--input", "20", "--hidden", "6", "--output", "3");
+        var outcome = ExampleRun.InProcess("all", "--steps", "3", "--batch", "8", "--input", "20", "--hidden", "6", "--output", "3");
 
         Assert.That(outcome.ExitCode, Is.EqualTo(0), outcome.Stderr);
         foreach (var name in new[]
@@ -271,7 +271,7 @@ public sealed partial class ExampleProgramTests
     [Test]
     public void Divergence_IsAClearMessage_WithoutNanLines()
     {
-        var outcome = ProcessRunner.RunExamples("autograd", "--lr", "1", "--format", "tutorial");
+        var outcome = ExampleRun.InProcess("autograd", "--lr", "1", "--format", "tutorial");
 
         Assert.Multiple(() =>
         {
@@ -288,7 +288,7 @@ public sealed partial class ExampleProgramTests
         string path = Path.Combine(Path.GetTempPath(), $"torchtutorial-{Guid.NewGuid():N}{extension}");
         try
         {
-            var outcome = ProcessRunner.RunExamples("nn", "--steps", "40", "--format", "tutorial", "--plot", path);
+            var outcome = ExampleRun.InProcess("nn", "--steps", "40", "--format", "tutorial", "--plot", path);
 
             Assert.That(outcome.ExitCode, Is.EqualTo(0), outcome.Stderr);
             byte[] content = File.ReadAllBytes(path);
@@ -313,7 +313,7 @@ public sealed partial class ExampleProgramTests
         string reference = WriteTutorialOutput(ParityReference.Load(Path.Combine(ParityReference.Folder, "nn.defaults.json")).Losses[..100]);
         try
         {
-            var outcome = ProcessRunner.RunExamples("nn", "--steps", "100", "--format", "tutorial", "--compare", reference);
+            var outcome = ExampleRun.InProcess("nn", "--steps", "100", "--format", "tutorial", "--compare", reference);
 
             Assert.Multiple(() =>
             {
@@ -333,7 +333,7 @@ public sealed partial class ExampleProgramTests
         string reference = WriteTutorialOutput(ParityReference.Load(Path.Combine(ParityReference.Folder, "nn.defaults.json")).Losses[..100]);
         try
         {
-            var outcome = ProcessRunner.RunExamples("nn", "--steps", "100", "--format", "tutorial", "--compare", reference, "--tolerance", "1e-12");
+            var outcome = ExampleRun.InProcess("nn", "--steps", "100", "--format", "tutorial", "--compare", reference, "--tolerance", "1e-12");
 
             Assert.Multiple(() =>
             {
@@ -358,7 +358,7 @@ public sealed partial class ExampleProgramTests
         File.WriteAllText(path, content);
         try
         {
-            var outcome = ProcessRunner.RunExamples("nn", "--steps", "5", "--batch", "8", "--input", "20", "--format", "tutorial", "--compare", path);
+            var outcome = ExampleRun.InProcess("nn", "--steps", "5", "--batch", "8", "--input", "20", "--format", "tutorial", "--compare", path);
 
             Assert.Multiple(() =>
             {
