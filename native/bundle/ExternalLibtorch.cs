@@ -42,7 +42,7 @@ public static class ExternalLibtorch
     {
         lock (Gate)
         {
-            if (!loaded)
+            if (TorchRuntime.ExternalLibtorch is null)   // set once the folder has loaded
             {
                 string directory = ConfiguredDirectory ?? throw new TorchRuntimeException(
                     $"This build carries no libtorch (-p:TorchBackend=external): set {EnvironmentVariable} to a libtorch {LibtorchVersion.Expected} folder " +
@@ -60,7 +60,6 @@ public static class ExternalLibtorch
 
                 var version = Load(directory, FindLibTorchSharp());
                 TorchRuntime.ExternalLibtorch = $"{Path.GetFullPath(directory)} (libtorch {version?.Version ?? "of unknown version"}; TorchSharp needs {LibtorchVersion.Expected})";
-                loaded = true;
             }
         }
 
@@ -68,7 +67,6 @@ public static class ExternalLibtorch
     }
 
     private static readonly object Gate = new();
-    private static bool loaded;
 
     private static string FindLibTorchSharp()
     {
