@@ -5,7 +5,7 @@ namespace TorchTutorial.Checkpoints;
 
 /// <summary>
 /// Unpickles a PyTorch state_dict with Razorvine.Pickle, after <see cref="PickleSafetyScanner.Scan"/> has checked the
-/// whole pickle against the allow-list and routed its globals, dicts and BUILDs here. The values are Razorvine's
+/// whole pickle against the allow-list and routed its globals, dicts, SETITEMS and BUILDs here. The values are Razorvine's
 /// (null, bool, int, long, double, string, <c>object[]</c> tuples, <see cref="ArrayList"/> lists) and this file's
 /// (<see cref="PickleDict"/>, <see cref="PickleTensor"/>, <see cref="PickleStorage"/>, <see cref="PickleGlobal"/>);
 /// only the three callables of the allow-list can be called, and each is implemented here: nothing named by the file
@@ -38,7 +38,7 @@ internal sealed class PickleReader : Unpickler
         }
         catch (Exception ex) when (ex is not CheckpointDataException)
         {
-            // Razorvine reports a malformed stream with whatever its code hit (casts, an empty stack); ours come wrapped by reflection.
+            // Razorvine reports a malformed stream with whatever its code hit (a cast, an empty stack); one of ours may be inside.
             for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
             {
                 if (inner is CheckpointDataException known)

@@ -22,8 +22,8 @@ namespace TorchTutorial.Checkpoints;
 /// <para>
 /// Reading accepts a plain state_dict, or a dict with a state_dict under <c>model</c>, <c>model_state_dict</c> or
 /// <c>state_dict</c> and optimizer state under <c>optimizer</c> or <c>optimizer_state_dict</c> (other entries, such
-/// as <c>epoch</c>, are ignored). <see cref="PickleReader"/> reads the pickle after scanning it against the
-/// allow-list (<see cref="PickleSafetyScanner"/>); every entry's CRC-32 is checked; sizes are checked before allocating.
+/// as <c>epoch</c>, are ignored). <see cref="PickleReader"/> unpickles it with Razorvine.Pickle after scanning it
+/// against the allow-list (<see cref="PickleSafetyScanner"/>); every entry's CRC-32 is checked; sizes are checked before allocating.
 /// </para>
 /// <para>
 /// Files written here are stored (uncompressed) zips with 64-byte aligned entries like PyTorch's, plus a zip comment
