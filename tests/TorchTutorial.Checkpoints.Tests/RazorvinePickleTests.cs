@@ -75,6 +75,68 @@ public sealed class RazorvinePickleTests
         });
     }
 
+    /// <summary>
+    /// The file-level fuzz mostly stops at the zip's CRC-32s; this one damages the pickle itself and re-zips it with
+    /// valid CRCs, so every damaged pickle reaches the scanner and Razorvine: never anything but CheckpointDataException.
+    /// </summary>
+    [TestCase("pytorch_resume_adam.pt")]
+    [TestCase("pytorch_twolayernet_protocol4.pt")]
+    [TestCase("csharp_resume_adam.pt")]
+    public void DamagedPickles_InValidArchives_GiveOnlyCheckpointDataException(string fixture)
+    {
+        using var archive = System.IO.Compression.ZipFile.OpenRead(Path.Combine(FixtureFolder, fixture));
+        var entries = archive.Entries.ToDictionary(e => e.FullName, e =>
+        {
+            using var stream = e.Open();
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            return buffer.ToArray();
+        });
+        string pickleName = entries.Keys.Single(n => n.EndsWith("/data.pkl", StringComparison.Ordinal));
+        var pickle = entries[pickleName];
+        var failures = new List<string>();
+        int loaded = 0;
+
+        void Try(byte[] damaged, string description)
+        {
+            var zip = new StoredZipWriter();
+            foreach (var (name, data) in entries)
+            {
+                zip.Add(name, name == pickleName ? damaged : data);
+            }
+
+            try
+            {
+                PyTorchCheckpointFile.Read(zip.Finish());
+                loaded++;
+            }
+            catch (CheckpointDataException)
+            {
+            }
+            catch (Exception ex)
+            {
+                failures.Add($"{description}: {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+
+        for (int length = 0; length < pickle.Length; length++)
+        {
+            Try(pickle[..length], $"truncated to {length}");
+        }
+
+        var random = new Random(20261207);
+        for (int i = 0; i < 3000; i++)
+        {
+            var damaged = (byte[])pickle.Clone();
+            int position = random.Next(damaged.Length);
+            damaged[position] ^= (byte)random.Next(1, 256);
+            Try(damaged, $"byte {position} flipped");
+        }
+
+        TestContext.Out.WriteLine($"{fixture}: {pickle.Length}-byte pickle, {pickle.Length + 3000} damaged, {loaded} still loaded");
+        Assert.That(failures, Is.Empty);
+    }
+
     private static byte[] Unicode(string text) => [(byte)'X', .. BitConverter.GetBytes(Encoding.UTF8.GetByteCount(text)), .. Encoding.UTF8.GetBytes(text)];
 
     /// <summary>Razorvine's registry, which only a subclass can reach (to restore it after the test).</summary>
