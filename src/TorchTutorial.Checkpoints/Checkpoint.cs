@@ -16,8 +16,8 @@ namespace TorchTutorial.Checkpoints;
 /// every tensor name, shape and element type against the model (and the optimizer state against the optimizer). Only
 /// then are the values copied in, in place. On any problem it throws <see cref="CheckpointException"/> and the model
 /// and the optimizer are unchanged, bit for bit.</para>
-/// <para>Loading never runs code from the file: PyTorch's pickle is scanned against an allow-list before a restricted
-/// unpickler, which implements the few allowed callables itself, reads it.</para>
+/// <para>Loading never runs code from the file: PyTorch's pickle is scanned against an allow-list before Razorvine.Pickle
+/// unpickles it, and the few allowed callables are implemented here.</para>
 /// <para>Optimizer state (SGD, Adam, AdamW, RMSProp) is carried by the TorchSharp and PyTorch formats, not by
 /// safetensors, which holds the model's weights only.</para>
 /// </remarks>

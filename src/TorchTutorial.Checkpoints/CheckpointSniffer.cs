@@ -10,7 +10,8 @@ internal static class CheckpointSniffer
     /// <param name="legacyPyTorch">True for a pre-1.6 (non-zip) <c>torch.save</c> file, which no reader here supports.</param>
     public static CheckpointFormat? Guess(byte[] file, out bool legacyPyTorch)
     {
-        legacyPyTorch = file.Length >= 4 && file[0] == PickleOpcodes.Proto && file[2] == PickleOpcodes.Long1 && file[3] == 10;
+        // A legacy file starts with a pickled magic number: PROTO, then LONG1 with 10 bytes.
+        legacyPyTorch = file.Length >= 4 && file[0] == 0x80 && file[2] == 0x8A && file[3] == 10;
         if (file.Length >= 4 && file[0] == (byte)'P' && file[1] == (byte)'K' && file[2] is 3 or 5 && file[3] is 4 or 6)
         {
             return CheckpointFormat.PyTorch;

@@ -1,238 +1,117 @@
-using System.Buffers.Binary;
-using System.Text;
+using Razorvine.Pickle;
 
 namespace TorchTutorial.Checkpoints;
 
 /// <summary>
-/// Writes a protocol-2 pickle the way <c>torch.save</c> does: dicts, lists, tuples, numbers, strings and tensors, each
-/// tensor as <c>torch._utils._rebuild_tensor_v2</c> over a persistent-id storage whose bytes go to the archive's
-/// <c>data/</c> folder. Only what a state_dict and an optimizer state_dict need.
+/// Writes a protocol-2 pickle with Razorvine.Pickle the way <c>torch.save</c> does: each <see cref="TensorRecord"/> as
+/// <c>torch._utils._rebuild_tensor_v2</c> over a persistent-id storage whose bytes go to the archive's <c>data/</c>
+/// folder. Values: null, bool, int, long, double, string, <c>object[]</c> (a tuple), <c>List&lt;object?&gt;</c> (a
+/// list), <c>Dictionary&lt;object, object?&gt;</c> (a dict, in insertion order), <see cref="OrderedDict"/> and tensors.
 /// </summary>
-internal sealed class PickleWriter
+/// <remarks>
+/// Razorvine emits a GLOBAL only through a deconstructor or pickler registered for a .NET type in a process-wide table; the types
+/// registered here (a deconstructor for <see cref="TensorRecord"/>, picklers for <see cref="OrderedDict"/> and <see cref="StorageClass"/>) belong to this
+/// library, so the entries change how nothing else is pickled. Storages are this writer's own, through
+/// <see cref="persistentId"/>.
+/// </remarks>
+internal sealed class PickleWriter : Pickler
 {
-    private readonly MemoryStream output = new();
     private readonly List<TensorRecord> storages = [];
 
-    /// <summary>Starts the pickle (PROTO 2).</summary>
-    public PickleWriter()
+    static PickleWriter()
     {
-        output.WriteByte(PickleOpcodes.Proto);
-        output.WriteByte(2);
+        var emptyHooks = new OrderedDict([]);
+        registerCustomPickler(typeof(OrderedDict), new OrderedDictPickler());
+        registerCustomPickler(typeof(StorageClass), new StorageClassPickler());
+        registerCustomDeconstructor(typeof(TensorRecord), new Global("torch._utils", "_rebuild_tensor_v2", t =>
+        {
+            var tensor = (TensorRecord)t;
+            var stride = new object[tensor.Shape.Length];
+            long step = 1;
+            for (int d = stride.Length - 1; d >= 0; d--)
+            {
+                stride[d] = step;
+                step *= tensor.Shape[d];
+            }
+
+            return [new Storage(tensor), 0, tensor.Shape.Cast<object>().ToArray(), stride, false, emptyHooks];
+        }));
+    }
+
+    /// <summary>A writer without a memo: nothing written here is shared or recursive.</summary>
+    public PickleWriter()
+        : base(useMemo: false)
+    {
     }
 
     /// <summary>The tensors written so far; storage key <c>i</c> is element <c>i</c>.</summary>
     public IReadOnlyList<TensorRecord> Storages => storages;
 
-    /// <summary>Ends the pickle (STOP) and returns its bytes.</summary>
-    public byte[] Finish()
+    /// <summary>Pickles <paramref name="value"/>.</summary>
+    public byte[] Write(object? value) => dumps(value);
+
+    /// <summary>A tensor's storage becomes torch.save's persistent id <c>('storage', torch.XStorage, key, 'cpu', numel)</c>.</summary>
+    protected override bool persistentId(object pid, out object? newpid)
     {
-        output.WriteByte(PickleOpcodes.Stop);
-        return output.ToArray();
-    }
-
-    /// <summary>
-    /// Writes a value: null, bool, long, int, double, string, <see cref="TensorRecord"/>, <c>double[]</c> (a tuple),
-    /// <c>long[]</c> or <see cref="PickleList"/> (a list), or <see cref="PickleDict"/> (a dict or OrderedDict).
-    /// </summary>
-    public void Value(object? value)
-    {
-        switch (value)
+        if (pid is not Storage { Tensor: var tensor })
         {
-            case null:
-                output.WriteByte(PickleOpcodes.None);
-                break;
-            case bool b:
-                output.WriteByte(b ? PickleOpcodes.NewTrue : PickleOpcodes.NewFalse);
-                break;
-            case int i:
-                Integer(i);
-                break;
-            case long l:
-                Integer(l);
-                break;
-            case double d:
-                output.WriteByte(PickleOpcodes.BinFloat);
-                Span<byte> bytes = stackalloc byte[8];
-                BinaryPrimitives.WriteDoubleBigEndian(bytes, d);
-                output.Write(bytes);
-                break;
-            case string s:
-                String(s);
-                break;
-            case TensorRecord tensor:
-                Tensor(tensor);
-                break;
-            case double[] tuple:
-                Tuple(tuple.Cast<object?>().ToArray());
-                break;
-            case long[] list:
-                output.WriteByte(PickleOpcodes.EmptyList);
-                if (list.Length > 0)
-                {
-                    output.WriteByte(PickleOpcodes.Mark);
-                    foreach (long item in list)
-                    {
-                        Integer(item);
-                    }
-
-                    output.WriteByte(PickleOpcodes.Appends);
-                }
-
-                break;
-            case PickleDict dict:
-                Dict(dict.Items, dict.IsOrderedDict);
-                break;
-            case PickleList items:
-                output.WriteByte(PickleOpcodes.EmptyList);
-                if (items.Items.Count > 0)
-                {
-                    output.WriteByte(PickleOpcodes.Mark);
-                    foreach (var item in items.Items)
-                    {
-                        Value(item);
-                    }
-
-                    output.WriteByte(PickleOpcodes.Appends);
-                }
-
-                break;
-            default:
-                throw new ArgumentException($"Cannot pickle a {value.GetType().Name}.", nameof(value));
-        }
-    }
-
-    /// <summary>Writes a dict, or a <c>collections.OrderedDict</c> (as a state_dict is).</summary>
-    public void Dict(IReadOnlyList<KeyValuePair<object, object?>> items, bool ordered)
-    {
-        if (ordered)
-        {
-            Global("collections", "OrderedDict");
-            output.WriteByte(PickleOpcodes.EmptyTuple);
-            output.WriteByte(PickleOpcodes.Reduce);
-        }
-        else
-        {
-            output.WriteByte(PickleOpcodes.EmptyDict);
+            newpid = null;
+            return false;
         }
 
-        if (items.Count == 0)
-        {
-            return;
-        }
-
-        output.WriteByte(PickleOpcodes.Mark);
-        foreach (var (key, item) in items)
-        {
-            Value(key);
-            Value(item);
-        }
-
-        output.WriteByte(PickleOpcodes.SetItems);
-    }
-
-    /// <summary><c>_rebuild_tensor_v2(('storage', torch.XStorage, key, 'cpu', numel), 0, size, stride, False, OrderedDict())</c>.</summary>
-    private void Tensor(TensorRecord tensor)
-    {
-        string key = storages.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        newpid = new object[] { "storage", new StorageClass(tensor.DType.StorageName), storages.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), "cpu", tensor.Data.LongLength / tensor.DType.Size };
         storages.Add(tensor);
-        var stride = new long[tensor.Shape.Length];
-        long step = 1;
-        for (int d = stride.Length - 1; d >= 0; d--)
-        {
-            stride[d] = step;
-            step *= tensor.Shape[d];
-        }
-
-        Global("torch._utils", "_rebuild_tensor_v2");
-        output.WriteByte(PickleOpcodes.Mark);
-        output.WriteByte(PickleOpcodes.Mark);
-        String("storage");
-        Global("torch", tensor.DType.StorageName);
-        String(key);
-        String("cpu");
-        Integer(tensor.Data.LongLength / tensor.DType.Size);
-        output.WriteByte(PickleOpcodes.Tuple);
-        output.WriteByte(PickleOpcodes.BinPersId);
-        Integer(0);
-        Tuple(tensor.Shape.Cast<object?>().ToArray());
-        Tuple(stride.Cast<object?>().ToArray());
-        output.WriteByte(PickleOpcodes.NewFalse);
-        Global("collections", "OrderedDict");
-        output.WriteByte(PickleOpcodes.EmptyTuple);
-        output.WriteByte(PickleOpcodes.Reduce);
-        output.WriteByte(PickleOpcodes.Tuple);
-        output.WriteByte(PickleOpcodes.Reduce);
+        return true;
     }
 
-    private void Tuple(object?[] items)
+    /// <summary>A <c>collections.OrderedDict</c>, pickled as torch.save does: <c>OrderedDict()</c>, then its items.</summary>
+    public sealed class OrderedDict(IEnumerable<KeyValuePair<string, object?>> items)
     {
-        switch (items.Length)
+        /// <summary>The entries in order.</summary>
+        public List<KeyValuePair<string, object?>> Items { get; } = items.ToList();
+    }
+
+    /// <summary>A storage class such as <c>torch.FloatStorage</c>, pickled as the bare global.</summary>
+    private sealed record StorageClass(string Name);
+
+    /// <summary>A tensor's storage, pickled through <see cref="persistentId"/>.</summary>
+    private sealed record Storage(TensorRecord Tensor);
+
+    /// <summary>A call <c>module.name(*arguments)</c>.</summary>
+    private sealed class Global(string module, string name, Func<object, object[]> arguments) : IObjectDeconstructor
+    {
+        public string get_module() => module;
+
+        public string get_name() => name;
+
+        public object[] deconstruct(object obj) => arguments(obj);
+    }
+
+    /// <summary>GLOBAL, EMPTY_TUPLE, REDUCE, then MARK, the items and SETITEMS (a deconstructor cannot follow its call with items).</summary>
+    private sealed class OrderedDictPickler : IObjectPickler
+    {
+        public void pickle(object o, Stream outs, Pickler currentPickler)
         {
-            case 0:
-                output.WriteByte(PickleOpcodes.EmptyTuple);
-                return;
-            case <= 3:
-                foreach (var item in items)
+            var items = ((OrderedDict)o).Items;
+            outs.Write("ccollections\nOrderedDict\n)R"u8);
+            if (items.Count > 0)
+            {
+                outs.WriteByte((byte)'(');
+                foreach (var (key, value) in items)
                 {
-                    Value(item);
+                    currentPickler.save(key);
+                    currentPickler.save(value);
                 }
 
-                output.WriteByte((byte)(PickleOpcodes.Tuple1 + items.Length - 1));
-                return;
-            default:
-                output.WriteByte(PickleOpcodes.Mark);
-                foreach (var item in items)
-                {
-                    Value(item);
-                }
-
-                output.WriteByte(PickleOpcodes.Tuple);
-                return;
+                outs.WriteByte((byte)'u');
+            }
         }
     }
 
-    private void Global(string module, string name)
+    /// <summary>The GLOBAL opcode naming a storage class (a deconstructor names one global per .NET type).</summary>
+    private sealed class StorageClassPickler : IObjectPickler
     {
-        output.WriteByte(PickleOpcodes.Global);
-        output.Write(Encoding.ASCII.GetBytes($"{module}\n{name}\n"));
-    }
-
-    private void String(string value)
-    {
-        var bytes = Encoding.UTF8.GetBytes(value);
-        output.WriteByte(PickleOpcodes.BinUnicode);
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(length, (uint)bytes.Length);
-        output.Write(length);
-        output.Write(bytes);
-    }
-
-    private void Integer(long value)
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        if (value is >= 0 and <= 0xFF)
-        {
-            output.WriteByte(PickleOpcodes.BinInt1);
-            output.WriteByte((byte)value);
-        }
-        else if (value is >= 0 and <= 0xFFFF)
-        {
-            output.WriteByte(PickleOpcodes.BinInt2);
-            BinaryPrimitives.WriteUInt16LittleEndian(bytes, (ushort)value);
-            output.Write(bytes[..2]);
-        }
-        else if (value is >= int.MinValue and <= int.MaxValue)
-        {
-            output.WriteByte(PickleOpcodes.BinInt);
-            BinaryPrimitives.WriteInt32LittleEndian(bytes, (int)value);
-            output.Write(bytes[..4]);
-        }
-        else
-        {
-            output.WriteByte(PickleOpcodes.Long1);
-            output.WriteByte(8);
-            BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
-            output.Write(bytes);
-        }
+        public void pickle(object o, Stream outs, Pickler currentPickler) =>
+            outs.Write(System.Text.Encoding.ASCII.GetBytes($"ctorch\n{((StorageClass)o).Name}\n"));
     }
 }

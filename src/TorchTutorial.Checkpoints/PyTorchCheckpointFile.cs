@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
@@ -21,8 +22,8 @@ namespace TorchTutorial.Checkpoints;
 /// <para>
 /// Reading accepts a plain state_dict, or a dict with a state_dict under <c>model</c>, <c>model_state_dict</c> or
 /// <c>state_dict</c> and optimizer state under <c>optimizer</c> or <c>optimizer_state_dict</c> (other entries, such
-/// as <c>epoch</c>, are ignored). <see cref="PickleReader"/> reads the pickle after scanning it against the
-/// allow-list (<see cref="PickleSafetyScanner"/>); every entry's CRC-32 is checked; sizes are checked before allocating.
+/// as <c>epoch</c>, are ignored). <see cref="PickleReader"/> unpickles it with Razorvine.Pickle after scanning it
+/// against the allow-list (<see cref="PickleSafetyScanner"/>); every entry's CRC-32 is checked; sizes are checked before allocating.
 /// </para>
 /// <para>
 /// Files written here are stored (uncompressed) zips with 64-byte aligned entries like PyTorch's, plus a zip comment
@@ -47,27 +48,13 @@ internal static class PyTorchCheckpointFile
     /// <summary>Writes the content: a bare state_dict without <see cref="CheckpointContent.Optimizer"/>, else the recipe's dict.</summary>
     public static byte[] Write(CheckpointContent content)
     {
-        var model = new PickleDict(ordered: true);
-        foreach (var (name, tensor) in content.ModelTensors)
-        {
-            model.Set(name, tensor);
-        }
-
+        var model = new PickleWriter.OrderedDict(content.ModelTensors.Select(t => new KeyValuePair<string, object?>(t.Key, t.Value)));
         var pickle = new PickleWriter();
-        if (content.Optimizer is null)
-        {
-            pickle.Value(model);
-        }
-        else
-        {
-            var root = new PickleDict(ordered: false);
-            root.Set(ModelKey, model);
-            root.Set(OptimizerKey, OptimizerStateDict(content.Optimizer));
-            pickle.Value(root);
-        }
-
+        var data = pickle.Write(content.Optimizer is null
+            ? model
+            : new Dictionary<object, object?> { [ModelKey] = model, [OptimizerKey] = OptimizerStateDict(content.Optimizer) });
         var zip = new StoredZipWriter();
-        zip.Add(Folder + "data.pkl", pickle.Finish());
+        zip.Add(Folder + "data.pkl", data);
         for (int i = 0; i < pickle.Storages.Count; i++)
         {
             zip.Add($"{Folder}data/{i}", pickle.Storages[i].Data);
@@ -275,24 +262,24 @@ internal static class PyTorchCheckpointFile
     private static OptimizerRecord ReadOptimizer(PickleDict dict)
     {
         if (!dict.TryGetValue("state", out var stateValue) || stateValue is not PickleDict state
-            || !dict.TryGetValue("param_groups", out var groupsValue) || groupsValue is not PickleList groups)
+            || !dict.TryGetValue("param_groups", out var groupsValue) || groupsValue is not ArrayList groups)
         {
             throw CheckpointDataException.Corrupt("its optimizer state_dict lacks a 'state' dict or a 'param_groups' list.");
         }
 
         var positions = new Dictionary<long, int>();
         var groupRecords = new List<OptimizerGroupRecord>();
-        foreach (var groupValue in groups.Items)
+        foreach (var groupValue in groups)
         {
-            if (groupValue is not PickleDict group || !group.TryGetValue("params", out var paramsValue) || paramsValue is not PickleList ids)
+            if (groupValue is not PickleDict group || !group.TryGetValue("params", out var paramsValue) || paramsValue is not ArrayList ids)
             {
                 throw CheckpointDataException.Corrupt("a parameter group of its optimizer state_dict is not a dict with a 'params' list.");
             }
 
-            var record = new OptimizerGroupRecord { ParameterCount = ids.Items.Count };
-            foreach (var id in ids.Items)
+            var record = new OptimizerGroupRecord { ParameterCount = ids.Count };
+            foreach (var id in ids)
             {
-                if (id is not long number || !positions.TryAdd(number, positions.Count))
+                if (PickleReader.AsLong(id) is not long number || !positions.TryAdd(number, positions.Count))
                 {
                     throw CheckpointDataException.Corrupt("its optimizer state_dict lists a parameter id that is not an int, or lists one twice.");
                 }
@@ -333,47 +320,39 @@ internal static class PyTorchCheckpointFile
 
     private static object? Plain(object? value, bool allowTuples) => value switch
     {
-        null or bool or long or double => value,
-        PickleTuple tuple when allowTuples && tuple.Items.All(i => i is long or double) => tuple.Items.Select(i => OptimizerStateTransfer.AsDouble(i)!.Value).ToArray(),
+        null or bool or double => value,
+        int or long => PickleReader.AsLong(value),
+        object[] tuple when allowTuples && tuple.All(i => i is int or long or double) => tuple.Select(i => OptimizerStateTransfer.AsDouble(i is int n ? (long)n : i)!.Value).ToArray(),
         _ => new OpaqueValue(PickleReader.TypeName(value)),
     };
 
-    private static PickleDict OptimizerStateDict(OptimizerRecord record)
+    private static Dictionary<object, object?> OptimizerStateDict(OptimizerRecord record)
     {
         var layout = record.Kind is null ? null : OptimizerLayouts.FindByName(record.Kind);
-        var state = new PickleDict(ordered: false);
+        var state = new Dictionary<object, object?>();
         foreach (var (index, entries) in record.States.OrderBy(s => s.Key))
         {
-            var entry = new PickleDict(ordered: false);
-            foreach (var (key, value) in entries)
-            {
-                entry.Set(key, key == "step" && value is long step && layout?.StepAsTensor == true ? StepTensor(step) : value);
-            }
-
-            state.Set((long)index, entry);
+            state[(long)index] = entries.ToDictionary(
+                e => (object)e.Key,
+                e => e.Key == "step" && e.Value is long step && layout?.StepAsTensor == true ? StepTensor(step) : ToPickle(e.Value));
         }
 
-        var groups = new PickleList();
+        var groups = new List<object?>();
         long next = 0;
         foreach (var group in record.Groups)
         {
-            var dict = new PickleDict(ordered: false);
-            foreach (var (key, value) in group.HyperParameters)
-            {
-                dict.Set(key, value);
-            }
-
+            var dict = group.HyperParameters.ToDictionary(h => (object)h.Key, h => ToPickle(h.Value));
             int count = group.ParameterCount ?? 0;
-            dict.Set("params", Enumerable.Range(0, count).Select(i => next + i).ToArray());
+            dict["params"] = Enumerable.Range(0, count).Select(i => (object?)(next + i)).ToList();
             next += count;
-            groups.Items.Add(dict);
+            groups.Add(dict);
         }
 
-        var result = new PickleDict(ordered: false);
-        result.Set("state", state);
-        result.Set("param_groups", groups);
-        return result;
+        return new Dictionary<object, object?> { ["state"] = state, ["param_groups"] = groups };
     }
+
+    /// <summary>A pair such as Adam's betas is a tuple in PyTorch.</summary>
+    private static object? ToPickle(object? value) => value is double[] tuple ? tuple.Cast<object>().ToArray() : value;
 
     /// <summary>PyTorch keeps Adam's <c>step</c> as a float32 0-d tensor.</summary>
     private static TensorRecord StepTensor(long step)

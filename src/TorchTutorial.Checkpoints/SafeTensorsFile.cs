@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace TorchTutorial.Checkpoints;
 
@@ -32,61 +33,42 @@ internal static class SafeTensorsFile
 
     private static readonly string ChecksumPlaceholder = new('0', 64);
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    /// <summary>Strict: no repeated names, no unknown or missing fields, no nulls, shallow.</summary>
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        AllowDuplicateProperties = false,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
+        MaxDepth = 4,
+    };
 
     /// <summary>Writes the tensors.</summary>
     public static byte[] Write(IReadOnlyList<KeyValuePair<string, TensorRecord>> tensors)
     {
-        long dataLength = tensors.Sum(t => (long)t.Value.Data.Length);
-        var data = new byte[dataLength];
+        var header = new Dictionary<string, object> { [MetadataKey] = new Dictionary<string, string> { ["format"] = "pt", [ChecksumKey] = ChecksumPrefix + ChecksumPlaceholder } };
         long offset = 0;
+        foreach (var (name, tensor) in tensors)
+        {
+            header[name] = new Entry(tensor.DType.SafeTensorsName, tensor.Shape, [offset, offset += tensor.Data.Length]);
+        }
+
+        var json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
+        int padded = (json.Length + 7) / 8 * 8;
+        var file = new byte[8 + padded + offset];
+        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)padded);
+        json.CopyTo(file, 8);
+        file.AsSpan(8 + json.Length, padded - json.Length).Fill((byte)' ');
+        offset = 8 + padded;
         foreach (var (_, tensor) in tensors)
         {
-            tensor.Data.CopyTo(data, offset);
+            tensor.Data.CopyTo(file, offset);
             offset += tensor.Data.Length;
         }
 
-        using var json = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(json))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartObject(MetadataKey);
-            writer.WriteString("format", "pt");
-            writer.WriteString(ChecksumKey, ChecksumPrefix + ChecksumPlaceholder);
-            writer.WriteEndObject();
-            offset = 0;
-            foreach (var (name, tensor) in tensors)
-            {
-                writer.WriteStartObject(name);
-                writer.WriteString("dtype", tensor.DType.SafeTensorsName);
-                writer.WriteStartArray("shape");
-                foreach (long size in tensor.Shape)
-                {
-                    writer.WriteNumberValue(size);
-                }
-
-                writer.WriteEndArray();
-                writer.WriteStartArray("data_offsets");
-                writer.WriteNumberValue(offset);
-                writer.WriteNumberValue(offset + tensor.Data.Length);
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-                offset += tensor.Data.Length;
-            }
-
-            writer.WriteEndObject();
-        }
-
-        int headerLength = (int)json.Length;
-        int padded = (headerLength + 7) / 8 * 8;
-        var file = new byte[8 + padded + data.Length];
-        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)padded);
-        json.GetBuffer().AsSpan(0, headerLength).CopyTo(file.AsSpan(8));
-        file.AsSpan(8 + headerLength, padded - headerLength).Fill((byte)' ');
-        data.CopyTo(file, 8 + padded);
-        var header = file.AsSpan(8, padded);
-        int at = header.IndexOf(Encoding.ASCII.GetBytes(ChecksumPrefix + ChecksumPlaceholder)) + ChecksumPrefix.Length;
-        Encoding.ASCII.GetBytes(Checksum(file)).CopyTo(header[at..]);
+        int at = file.AsSpan(8, padded).IndexOf(Encoding.ASCII.GetBytes(ChecksumPrefix + ChecksumPlaceholder)) + 8 + ChecksumPrefix.Length;
+        Encoding.ASCII.GetBytes(Checksum(file)).CopyTo(file, at);
         return file;
     }
 
@@ -112,75 +94,33 @@ internal static class SafeTensorsFile
             throw CheckpointDataException.Corrupt($"its header length {headerLength} is out of range.");
         }
 
-        var header = file.AsSpan(8, (int)headerLength);
-        if (header[0] != (byte)'{')
+        var header = file.AsMemory(8, (int)headerLength);
+        if (header.Span[0] != (byte)'{')
         {
             throw new CheckpointDataException(CheckpointProblem.NotACheckpoint, "its header does not start with '{': it is not a safetensors file.");
         }
 
-        try
-        {
-            _ = StrictUtf8.GetCharCount(header);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw CheckpointDataException.Corrupt("its header is not valid UTF-8.");
-        }
-
-        var data = file.AsMemory(8 + (int)headerLength);
         var entries = new List<(string Name, TensorDType DType, long[] Shape, long Begin, long End)>();
-        string? checksum = null;
         try
         {
-            var reader = new Utf8JsonReader(header, new JsonReaderOptions { MaxDepth = 4 });
-            using var document = JsonDocument.ParseValue(ref reader);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            var properties = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(header.Span, Json)!;
+            if (properties.Remove(MetadataKey, out var metadata) && ReadChecksum(metadata.Deserialize<Dictionary<string, string>>(Json)!) is string checksum)
             {
-                throw CheckpointDataException.Corrupt("its header is not a JSON object.");
-            }
-
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                if (!seen.Add(property.Name))
-                {
-                    throw CheckpointDataException.Corrupt($"its header names '{property.Name}' twice.");
-                }
-
-                if (property.Name == MetadataKey)
-                {
-                    checksum = ReadMetadata(property.Value);
-                }
-            }
-
-            // A file written here is checked whole first, so damage reads as damage rather than as an odd header.
-            if (checksum is not null)
-            {
+                // A file written here is checked whole first, so damage reads as damage rather than as an odd header.
                 VerifyChecksum(file, (int)headerLength, checksum);
             }
 
-            foreach (var property in document.RootElement.EnumerateObject())
+            foreach (var (name, value) in properties)
             {
-                if (property.Name != MetadataKey)
-                {
-                    entries.Add(ReadEntry(property.Name, property.Value));
-                }
-            }
-
-            if (reader.BytesConsumed < header.Length && header[(int)reader.BytesConsumed..].IndexOfAnyExcept((byte)' ') >= 0)
-            {
-                throw CheckpointDataException.Corrupt("its header has bytes other than space padding after the JSON object.");
+                entries.Add(ReadEntry(name, value.Deserialize<Entry>(Json)!));
             }
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            throw CheckpointDataException.Corrupt($"its header is not valid JSON ({ex.Message}).");
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw CheckpointDataException.Corrupt($"its header is malformed ({ex.Message}).");
+            throw CheckpointDataException.Corrupt($"its header is not valid safetensors JSON ({ex.Message.TrimEnd('.')}).");
         }
 
+        var data = file.AsMemory(8 + (int)headerLength);
         long expectedBegin = 0;
         foreach (var entry in entries.OrderBy(e => e.Begin).ThenBy(e => e.End))
         {
@@ -218,14 +158,13 @@ internal static class SafeTensorsFile
     private static void VerifyChecksum(byte[] file, int headerLength, string checksum)
     {
         var copy = (byte[])file.Clone();
-        var copiedHeader = copy.AsSpan(8, headerLength);
-        int at = copiedHeader.IndexOf(Encoding.ASCII.GetBytes(ChecksumPrefix + checksum));
+        int at = copy.AsSpan(8, headerLength).IndexOf(Encoding.ASCII.GetBytes(ChecksumPrefix + checksum));
         if (at < 0)
         {
             throw CheckpointDataException.Corrupt($"its {ChecksumKey} metadata is escaped in the header.");
         }
 
-        Encoding.ASCII.GetBytes(ChecksumPlaceholder).CopyTo(copiedHeader[(at + ChecksumPrefix.Length)..]);
+        Encoding.ASCII.GetBytes(ChecksumPlaceholder).CopyTo(copy, 8 + at + ChecksumPrefix.Length);
         if (!Checksum(copy).Equals(checksum, StringComparison.Ordinal))
         {
             throw CheckpointDataException.Corrupt("its SHA-256 checksum does not match its contents: the file was damaged or altered after it was written.");
@@ -238,102 +177,38 @@ internal static class SafeTensorsFile
     private static bool IsChecksumValue(string value) =>
         value.Length == ChecksumPrefix.Length + 64 && value.StartsWith(ChecksumPrefix, StringComparison.Ordinal) && value[ChecksumPrefix.Length..].All(char.IsAsciiHexDigitLower);
 
-    private static string? ReadMetadata(JsonElement metadata)
+    /// <summary>The checksum's digits, recognised by its key or by its value, so that damage to either one is caught.</summary>
+    private static string? ReadChecksum(Dictionary<string, string> metadata)
     {
-        if (metadata.ValueKind != JsonValueKind.Object)
+        var found = metadata.Where(m => m.Key == ChecksumKey || IsChecksumValue(m.Value)).ToList();
+        return found switch
         {
-            throw CheckpointDataException.Corrupt("its __metadata__ is not an object.");
-        }
-
-        string? checksum = null;
-        foreach (var item in metadata.EnumerateObject())
-        {
-            if (item.Value.ValueKind != JsonValueKind.String)
-            {
-                throw CheckpointDataException.Corrupt($"its __metadata__ entry '{item.Name}' is not a string.");
-            }
-
-            // Recognised by its key or by its value, so that damage to either one is caught.
-            string value = item.Value.GetString()!;
-            if (item.Name == ChecksumKey || IsChecksumValue(value))
-            {
-                if (checksum is not null || !IsChecksumValue(value))
-                {
-                    throw CheckpointDataException.Corrupt($"its {ChecksumKey} metadata is not '{ChecksumPrefix}' and a SHA-256 in lower-case hex, or appears twice.");
-                }
-
-                checksum = value[ChecksumPrefix.Length..];
-            }
-        }
-
-        return checksum;
+            [] => null,
+            [var (_, value)] when IsChecksumValue(value) => value[ChecksumPrefix.Length..],
+            _ => throw CheckpointDataException.Corrupt($"its {ChecksumKey} metadata is not '{ChecksumPrefix}' and a SHA-256 in lower-case hex, or appears twice."),
+        };
     }
 
-    private static (string Name, TensorDType DType, long[] Shape, long Begin, long End) ReadEntry(string name, JsonElement value)
+    private static (string Name, TensorDType DType, long[] Shape, long Begin, long End) ReadEntry(string name, Entry entry)
     {
         string what = $"tensor '{name}'";
-        if (name.Length == 0 || value.ValueKind != JsonValueKind.Object)
+        var dtype = TensorDType.FromSafeTensorsName(entry.Dtype)
+            ?? throw new CheckpointDataException(CheckpointProblem.Unsupported, $"{what} has dtype '{entry.Dtype}'; supported: F32, F64, F16, BF16, I64, I32, I16, I8, U8, BOOL.");
+        var offsets = entry.DataOffsets;
+        if (name.Length == 0 || offsets is not [>= 0 and var begin, var end] || end < begin || entry.Shape.Length > TensorRecord.MaxDimensions || entry.Shape.Any(s => s < 0))
         {
-            throw CheckpointDataException.Corrupt($"its header entry for {what} is not an object with a name.");
+            throw CheckpointDataException.Corrupt($"{what} needs a name, a shape of non-negative sizes and data_offsets [begin, end] with 0 ≤ begin ≤ end.");
         }
 
-        TensorDType? dtype = null;
-        long[]? shape = null;
-        long[]? offsets = null;
-        foreach (var field in value.EnumerateObject())
+        long bytes = TensorRecord.ByteCount(dtype, entry.Shape, what);
+        if (end - begin != bytes)
         {
-            switch (field.Name)
-            {
-                case "dtype" when dtype is null && field.Value.ValueKind == JsonValueKind.String:
-                    string code = field.Value.GetString()!;
-                    dtype = TensorDType.FromSafeTensorsName(code)
-                        ?? throw new CheckpointDataException(CheckpointProblem.Unsupported, $"{what} has dtype '{code}'; supported: F32, F64, F16, BF16, I64, I32, I16, I8, U8, BOOL.");
-                    break;
-                case "shape" when shape is null:
-                    shape = ReadIntegers(field.Value, what, "shape");
-                    break;
-                case "data_offsets" when offsets is null:
-                    offsets = ReadIntegers(field.Value, what, "data_offsets");
-                    break;
-                default:
-                    throw CheckpointDataException.Corrupt($"{what} has an unexpected or repeated header field '{field.Name}'.");
-            }
+            throw CheckpointDataException.Corrupt($"{what} is {dtype} {TensorRecord.FormatShape(entry.Shape)}, {bytes} bytes, but its data_offsets [{begin}, {end}] span {end - begin}.");
         }
 
-        if (dtype is null || shape is null || offsets is not { Length: 2 } || offsets[1] < offsets[0])
-        {
-            throw CheckpointDataException.Corrupt($"{what} needs a dtype, a shape and data_offsets [begin, end] with begin ≤ end.");
-        }
-
-        long bytes = TensorRecord.ByteCount(dtype, shape, what);
-        if (offsets[1] - offsets[0] != bytes)
-        {
-            throw CheckpointDataException.Corrupt(
-                $"{what} is {dtype} {TensorRecord.FormatShape(shape)}, {bytes} bytes, but its data_offsets [{offsets[0]}, {offsets[1]}] span {offsets[1] - offsets[0]}.");
-        }
-
-        return (name, dtype, shape, offsets[0], offsets[1]);
+        return (name, dtype, entry.Shape, begin, end);
     }
 
-    private static long[] ReadIntegers(JsonElement array, string what, string field)
-    {
-        if (array.ValueKind != JsonValueKind.Array || array.GetArrayLength() > TensorRecord.MaxDimensions)
-        {
-            throw CheckpointDataException.Corrupt($"{what}'s {field} is not a short array of whole numbers.");
-        }
-
-        var values = new long[array.GetArrayLength()];
-        int i = 0;
-        foreach (var item in array.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt64(out long v) || v < 0)
-            {
-                throw CheckpointDataException.Corrupt($"{what}'s {field} holds something other than non-negative whole numbers.");
-            }
-
-            values[i++] = v;
-        }
-
-        return values;
-    }
+    /// <summary>One tensor's header entry.</summary>
+    private sealed record Entry(string Dtype, long[] Shape, long[] DataOffsets);
 }

@@ -60,39 +60,54 @@ internal static class TorchSharpCheckpointFile
             }
         }
 
-        var cursor = new BinaryCursor(file, 0, end) { Context = "the tensor count" };
-        var content = new CheckpointContent();
-        long count = cursor.ReadLeb128();
-        if (count > cursor.Remaining / 3)
+        using var cursor = new Cursor(new MemoryStream(file, 0, end, writable: false)) { Context = "the tensor count" };
+        try
         {
-            throw count > cursor.Remaining
-                ? CheckpointDataException.Truncated($"it announces {count} tensors but has only {cursor.Remaining} bytes left.")
-                : CheckpointDataException.Corrupt($"it announces {count} tensors, more than its {cursor.Remaining} bytes can hold.");
-        }
+            var content = new CheckpointContent();
+            long count = cursor.ReadLeb128();
+            if (count > cursor.Remaining / 3)
+            {
+                throw count > cursor.Remaining
+                    ? CheckpointDataException.Truncated($"it announces {count} tensors but has only {cursor.Remaining} bytes left.")
+                    : CheckpointDataException.Corrupt($"it announces {count} tensors, more than its {cursor.Remaining} bytes can hold.");
+            }
 
-        for (long i = 0; i < count; i++)
+            for (long i = 0; i < count; i++)
+            {
+                cursor.Context = $"the name of tensor {i}";
+                string name = cursor.ReadString(MaxNameBytes);
+                cursor.Context = $"tensor '{name}'";
+                content.ModelTensors.Add(new(name, ReadTensor(cursor, $"tensor '{name}'")));
+            }
+
+            if (cursor.Remaining > 0)
+            {
+                content.Optimizer = ReadOptimizer(cursor);
+            }
+
+            if (cursor.Remaining > 0)
+            {
+                throw CheckpointDataException.Corrupt($"{cursor.Remaining} unexpected bytes follow the checkpoint data at byte {cursor.Position}.");
+            }
+
+            return content;
+        }
+        catch (EndOfStreamException)
         {
-            cursor.Context = $"the name of tensor {i}";
-            string name = cursor.ReadString(MaxNameBytes);
-            cursor.Context = $"tensor '{name}'";
-            content.ModelTensors.Add(new(name, ReadTensor(cursor, $"tensor '{name}'")));
+            throw CheckpointDataException.Truncated($"the file ends inside {cursor.Context} (at byte {end}).");
         }
-
-        if (cursor.Remaining > 0)
+        catch (DecoderFallbackException)
         {
-            content.Optimizer = ReadOptimizer(cursor);
+            throw CheckpointDataException.Corrupt($"{cursor.Context}: a name near byte {cursor.Position} is not valid UTF-8.");
         }
-
-        if (cursor.Remaining > 0)
+        catch (FormatException)
         {
-            throw CheckpointDataException.Corrupt($"{cursor.Remaining} unexpected bytes follow the checkpoint data at byte {cursor.Position}.");
+            throw CheckpointDataException.Corrupt($"{cursor.Context}: a length or count near byte {cursor.Position} is not a valid number.");
         }
-
-        return content;
     }
 
     /// <summary>Reads what <c>tensor.Save(writer)</c> wrote.</summary>
-    private static TensorRecord ReadTensor(BinaryCursor cursor, string what)
+    private static TensorRecord ReadTensor(Cursor cursor, string what)
     {
         long code = cursor.ReadLeb128();
         var dtype = TensorDType.FromTorchSharpCode((ulong)code)
@@ -114,7 +129,7 @@ internal static class TorchSharpCheckpointFile
     }
 
     /// <summary>Reads what <c>optimizer.save_state_dict(writer)</c> wrote, by the layout its first string names.</summary>
-    private static OptimizerRecord ReadOptimizer(BinaryCursor cursor)
+    private static OptimizerRecord ReadOptimizer(Cursor cursor)
     {
         cursor.Context = "the optimizer's name";
         string name = cursor.ReadString(256);
@@ -182,9 +197,45 @@ internal static class TorchSharpCheckpointFile
         return record;
     }
 
-    private static long ReadStep(BinaryCursor cursor, string what)
+    private static long ReadStep(Cursor cursor, string what)
     {
         long step = cursor.ReadInt64();
         return step >= 0 ? step : throw CheckpointDataException.Corrupt($"{what} is negative ({step}).");
+    }
+
+    /// <summary>
+    /// <see cref="BinaryReader"/> over untrusted bytes, with what is being read for messages: a length is checked against
+    /// the bytes left before anything is allocated, and a bool must be exactly 0 or 1.
+    /// </summary>
+    private sealed class Cursor(MemoryStream stream) : BinaryReader(stream, StrictUtf8)
+    {
+        private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+        public string Context { get; set; } = "the data";
+
+        public long Position => stream.Position;
+
+        public long Remaining => stream.Length - stream.Position;
+
+        /// <summary>An unsigned LEB128 number (TorchSharp's lengths, counts, shapes and type codes).</summary>
+        public long ReadLeb128() => Read7BitEncodedInt64() is long value and >= 0 ? value : throw new FormatException();
+
+        public byte[] ReadBytes(long count) => count <= Remaining ? base.ReadBytes((int)count) : throw new EndOfStreamException();
+
+        public override bool ReadBoolean() => ReadByte() switch
+        {
+            0 => false,
+            1 => true,
+            var b => throw CheckpointDataException.Corrupt($"{Context}: byte {Position - 1} should be a boolean (0 or 1) but is {b}."),
+        };
+
+        /// <summary>A string as <c>BinaryWriter.Write(string)</c> writes it (strict UTF-8), of at most <paramref name="maxBytes"/> bytes.</summary>
+        public string ReadString(int maxBytes)
+        {
+            long length = ReadLeb128();
+            return length > maxBytes && length <= Remaining
+                ? throw CheckpointDataException.Corrupt($"{Context}: a name of {length} bytes (at most {maxBytes} are allowed).")
+                : StrictUtf8.GetString(ReadBytes(length));
+        }
     }
 }

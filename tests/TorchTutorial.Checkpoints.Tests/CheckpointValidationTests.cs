@@ -150,6 +150,30 @@ public sealed class CheckpointValidationTests
         Assert.That(error!.Problem, Is.AnyOf(CheckpointProblem.Truncated, CheckpointProblem.NotACheckpoint));
     }
 
+    [TestCase("""{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""", TestName = "a tensor named twice")]
+    [TestCase("""{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"dtype":"F64"}}""", TestName = "a field given twice")]
+    [TestCase("""{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"strides":[1]}}""", TestName = "an unknown field")]
+    [TestCase("""{"w":{"dtype":"F32","data_offsets":[0,4]}}""", TestName = "a missing shape")]
+    [TestCase("""{"w":{"dtype":"F32","shape":null,"data_offsets":[0,4]}}""", TestName = "a null shape")]
+    [TestCase("""{"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}""", TestName = "a negative size")]
+    [TestCase("""{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}} x""", TestName = "bytes after the JSON")]
+    public void AStrayedSafeTensorsHeader_IsCorrupt_AndTheModelIsUnchanged(string header)
+    {
+        string path = Path.Combine(folder, "strayed.safetensors");
+        var json = System.Text.Encoding.UTF8.GetBytes(header.PadRight((header.Length + 7) / 8 * 8));
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((long)json.Length), .. json, 0, 0, 128, 63]);
+        using var model = nn.Linear(1, 1, hasBias: false);
+        var before = Snapshot(model);
+
+        var error = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path, model));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Problem, Is.EqualTo(CheckpointProblem.Corrupt), error.Message);
+            Assert.That(SameState(Snapshot(model), before), Is.True);
+        });
+    }
+
     [Test]
     public void AMisnamedFile_IsRefused_WithAHintAtItsRealFormat()
     {
