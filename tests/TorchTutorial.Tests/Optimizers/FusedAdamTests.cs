@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchTutorial.Checkpoints;
@@ -41,8 +42,8 @@ public sealed class FusedAdamTests
     [TestCaseSource(nameof(Options))]
     public void Float64_WithinOneInTenBillionOfTorchSharpsAdam_OverEveryStep(AdamSettings settings)
     {
-        var expected = Train(settings.Unfused, settings, ScalarType.Float64, Steps);
-        var actual = Train(settings.Fused, settings, ScalarType.Float64, Steps);
+        var expected = Float64Run(settings, fused: false);
+        var actual = Float64Run(settings, fused: true);
         var losses = LossComparison.Compare(expected.Losses, actual.Losses);
         double weights = expected.Weights.Zip(actual.Weights, (e, a) => Math.Abs(a - e)).Max() / expected.Weights.Max(Math.Abs);
         TestContext.Out.WriteLine($"{settings}: worst loss deviation {losses.Worst:E2} at step {losses.WorstStep} ({losses.StepsCompared} steps compared); " +
@@ -120,10 +121,10 @@ public sealed class FusedAdamTests
     {
         // Guards the comparisons above: an option the fused step ignored would still match if it did nothing. (maximize
         // ascends on -loss, the same trajectory as the plain run: a step that ignored it would climb the loss instead.)
-        var plain = Train(p => new FusedAdam(p, lr: 1e-4), new AdamSettings(), ScalarType.Float64, Steps).Losses;
+        var plain = Float64Run(new AdamSettings(), fused: true).Losses;
         foreach (var settings in OptionSets.Select(o => o.Settings).Where(s => s != new AdamSettings() && !s.Maximize))
         {
-            var other = Train(settings.Fused, settings, ScalarType.Float64, Steps).Losses;
+            var other = Float64Run(settings, fused: true).Losses;
             Assert.That(WorstRelative(plain, other).Worst, Is.GreaterThan(1e-3), settings.ToString());
         }
     }
@@ -440,6 +441,15 @@ public sealed class FusedAdamTests
     }
 
     /// <summary>The optim section's run (seed, data, model, MSELoss(sum)) with the given optimizer.</summary>
+    private static readonly ConcurrentDictionary<(AdamSettings, bool), Lazy<(double[] Losses, double[] Weights)>> Float64Runs = new();
+
+    /// <summary>
+    /// The optim section's float64 run of <see cref="Steps"/> steps, with FusedAdam or TorchSharp's Adam, trained once per
+    /// test run: <see cref="EachOption_ChangesTheTrajectory"/> compares the fused runs the float64 test makes.
+    /// </summary>
+    private static (double[] Losses, double[] Weights) Float64Run(AdamSettings settings, bool fused) =>
+        Float64Runs.GetOrAdd((settings, fused), _ => new(() => Train(fused ? settings.Fused : settings.Unfused, settings, ScalarType.Float64, Steps))).Value;
+
     private static (double[] Losses, double[] Weights) Train(Func<IEnumerable<Parameter>, Adam> create, AdamSettings settings, ScalarType dtype, int steps,
         NetworkSizes? sizes = null, long seed = 0, Device? device = null)
     {
