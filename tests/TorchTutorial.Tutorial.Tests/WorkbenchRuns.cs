@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
-using TorchTutorial.Examples.Cli;
-
 namespace TorchTutorial.Tutorial.Tests;
 
 /// <summary>
 /// Runs the workbench for a section with <c>--format tutorial</c>, once per test run: the examples program's own entry
-/// (<see cref="ExampleProgram.Run"/>, what its Main calls) in this process, so that the apps' tests start no second
+/// (<see cref="ExampleRun.InProcess"/>: <c>ExampleProgram.Run</c>, what its Main calls) in this process, so that the apps' tests start no second
 /// process per app.
 /// </summary>
 /// <remarks>
@@ -27,14 +25,10 @@ internal static class WorkbenchRuns
         await OneAtATime.WaitAsync().ConfigureAwait(false);
         try
         {
-            return await Task.Run(() =>
-            {
-                var (stdout, stderr) = (new StringWriter(), new StringWriter());
-                int exitCode = new ExampleProgram(stdout, stderr, interactive: false).Run([section, "--format", "tutorial"], CancellationToken.None);
-                return exitCode == 0 && stdout.GetStringBuilder().Length > 0
-                    ? stdout.ToString()
-                    : throw new InvalidOperationException($"the workbench's '{section}' section exited {exitCode} with no output or: {stderr}");
-            }).ConfigureAwait(false);
+            var run = await Task.Run(() => ExampleRun.InProcess(section, "--format", "tutorial")).ConfigureAwait(false);
+            return run.ExitCode == 0 && run.Stdout.Length > 0
+                ? run.Stdout
+                : throw new InvalidOperationException($"the workbench's '{section}' section exited {run.ExitCode} with no output or: {run.Stderr}");
         }
         finally
         {

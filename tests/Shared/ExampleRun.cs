@@ -1,14 +1,17 @@
 using System.Diagnostics;
 using TorchTutorial.Examples.Cli;
 
-namespace TorchTutorial.Examples.Tests.Cli;
+namespace TorchTutorial.TestSupport;
 
 /// <summary>
 /// Runs the examples program through its entry, <see cref="ExampleProgram.Run"/> (what its Main calls, with the same
 /// writers' text and exit code), in this process: a test that checks what the program prints and returns need not pay
-/// for starting .NET and libtorch again. <see cref="ExitCodeTests"/> runs the program as a process, as a user does.
+/// for starting .NET and libtorch again. (The workbench's ExitCodeTests run the program as a process, as a user does.)
 /// </summary>
-/// <remarks>The tests of this assembly run one at a time (no Parallelizable attribute): a run sets libtorch's seed and thread count.</remarks>
+/// <remarks>
+/// One run at a time per process: a run sets libtorch's seed and thread count, which are process-wide. The workbench's
+/// tests run one at a time (no Parallelizable attribute); the apps' tests, which run in parallel, queue their runs.
+/// </remarks>
 internal static class ExampleRun
 {
     /// <summary>The program's exit code, stdout and stderr for <paramref name="arguments"/>.</summary>
