@@ -223,10 +223,13 @@ def run_poly(section, script, set_name, options, generated, step_comparable, bla
     lines = execute(where, argv, options["threads"], blas["name"]).splitlines()
     if not lines or not RESULT_LINE.match(lines[-1]):
         raise GenerationError(f"{where}: the last line is not `Result: y = ...`: {lines[-1] if lines else ''!r}")
-    printed = [line for line in lines[:-1] if own and OWN_LINE.match(line)]
+    # One pass: the script's own lines (OWN_LINES only) and the recorded `t loss` lines, each in its order.
+    printed, logged = [], []
+    for line in lines[:-1]:
+        (printed if own and OWN_LINE.match(line) else logged).append(line)
     if own and (len(printed) != 1 + options["steps"] // 100 or printed[0] != "Using cpu device"):
         raise GenerationError(f"{where}: expected `Using cpu device` and {options['steps'] // 100} `Iteration` lines, got {len(printed)} lines")
-    losses = parse_losses(where, "\n".join(line for line in lines[:-1] if line not in printed), options["steps"], options["log_every"])
+    losses = parse_losses(where, "\n".join(logged), options["steps"], options["log_every"])
     extra = {"printed": printed, "replaced": OWN_LINES[section]} if own else {}
     return {
         "section": section,
