@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using TorchSharp;
 using TorchSharp.Modules;
-using TorchTutorial.Checkpoints;
 using TorchTutorial.Data;
 using TorchTutorial.Devices;
 using TorchTutorial.Optimizers;
@@ -15,7 +14,8 @@ namespace TorchTutorial.Tests.Optimizers;
 /// tests its fused optimizers against the foreach ones: to round-off, not bit for bit. float64 losses within 1e-10
 /// relative over all 500 steps; float32 within 1e-5 over the first 100 and, after, within the parity rule's BLAS-spread
 /// envelope for Adam (<see cref="BlasSpreadRule"/>); every option; half precision. It computes what PyTorch computed
-/// (the recorded optim references, by the parity rule); its state is Adam's and resumes through every checkpoint format.
+/// (the recorded optim references, by the parity rule); its state is Adam's and resumes through <c>state_dict</c> (through
+/// every checkpoint format: TorchTutorial.Checkpoints.Tests' FusedAdamCheckpointTests).
 /// </summary>
 public sealed class FusedAdamTests
 {
@@ -205,55 +205,6 @@ public sealed class FusedAdamTests
         }
 
         Assert.That(run.Losses, Is.EqualTo(uninterrupted));
-    }
-
-    [TestCase(CheckpointFormat.TorchSharp)]
-    [TestCase(CheckpointFormat.PyTorch)]
-    [TestCase(CheckpointFormat.SafeTensors)]
-    public void SavedAndLoaded_ThroughEachCheckpointFormat_ResumesAsIfUninterrupted(CheckpointFormat format)
-    {
-        // 150 steps, a checkpoint, then a fresh model (another seed) and a fresh FusedAdam load it and train 150 more.
-        // The TorchSharp and PyTorch formats carry Adam's state: the 300 losses are those of an uninterrupted run, bit for
-        // bit. safetensors holds the weights only: the first loss after loading is the uninterrupted run's, and the
-        // optimizer starts afresh (step 0), as it would with TorchSharp's Adam.
-        var uninterrupted = Train(p => new FusedAdam(p, lr: 1e-4), new AdamSettings(), ScalarType.Float32, 300).Losses;
-        string folder = Directory.CreateTempSubdirectory("fused-adam-").FullName;
-        try
-        {
-            string path = Path.Combine(folder, format switch { CheckpointFormat.PyTorch => "c.pt", CheckpointFormat.SafeTensors => "c.safetensors", _ => "c.ckpt" });
-            using var run = new ResumableRun();
-            using (var first = new FusedAdam(run.Model.parameters(), lr: 1e-4))
-            {
-                run.Train(first, 150);
-                Assert.That(Checkpoint.Save(path, run.Model, first, format).IncludesOptimizerState, Is.EqualTo(format != CheckpointFormat.SafeTensors));
-            }
-
-            manual_seed(42);
-            using var resumed = new ResumableRun(run);
-            using var second = new FusedAdam(resumed.Model.parameters(), lr: 1e-4);
-            bool restored = Checkpoint.Load(path, resumed.Model, second, format).IncludesOptimizerState;
-            resumed.Train(second, 150);
-            var losses = run.Losses.Concat(resumed.Losses).ToArray();
-            Assert.Multiple(() =>
-            {
-                Assert.That(restored, Is.EqualTo(format != CheckpointFormat.SafeTensors));
-                if (restored)
-                {
-                    Assert.That(losses, Is.EqualTo(uninterrupted), "every loss of the uninterrupted run");
-                }
-                else
-                {
-                    Assert.That(losses[..151], Is.EqualTo(uninterrupted[..151]), "the weights were restored");
-                    Assert.That(losses[151], Is.Not.EqualTo(uninterrupted[151]), "Adam restarted from step 0");
-                }
-
-                Assert.That(second.state_dict().State.Cast<Adam.State>().Select(s => s.step), Has.All.EqualTo(restored ? 300 : 150));
-            });
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
     }
 
     [Test]
@@ -471,55 +422,6 @@ public sealed class FusedAdamTests
         });
         using var flat = cat(model.parameters().Select(p => p.detach().flatten()).ToArray()).to(ScalarType.Float64).cpu();
         return (result.Losses.ToArray(), flat.data<double>().ToArray());
-    }
-
-    /// <summary>The optim section's float32 run, trained in parts (with the same data) so that it can be checkpointed between them.</summary>
-    private sealed class ResumableRun : IDisposable
-    {
-        private readonly Tensor x;
-        private readonly Tensor y;
-        private readonly MSELoss lossFn = nn.MSELoss(reduction: nn.Reduction.Sum);
-
-        /// <summary>The seed-0 data and model, as <see cref="Train"/> makes them.</summary>
-        public ResumableRun()
-        {
-            var (N, D_in, H, D_out) = NetworkSizes.Tutorial;
-            manual_seed(0);
-            x = randn(N, D_in);
-            y = randn(N, D_out);
-            Model = nn.Sequential(nn.Linear(D_in, H), nn.ReLU(), nn.Linear(H, D_out));
-        }
-
-        /// <summary>The same data as <paramref name="data"/>'s, and a new model from the current seed.</summary>
-        public ResumableRun(ResumableRun data)
-        {
-            x = data.x.clone();
-            y = data.y.clone();
-            var (_, D_in, H, D_out) = NetworkSizes.Tutorial;
-            Model = nn.Sequential(nn.Linear(D_in, H), nn.ReLU(), nn.Linear(H, D_out));
-        }
-
-        public nn.Module<Tensor, Tensor> Model { get; }
-
-        public List<double> Losses { get; } = [];
-
-        public void Train(optim.Optimizer optimizer, int steps) =>
-            Losses.AddRange(new TrainingLoop(new TrainingOptions(steps, 1e-4)).Run(_ =>
-            {
-                var loss = lossFn.forward(Model.forward(x), y);
-                optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
-                return loss;
-            }).Losses);
-
-        public void Dispose()
-        {
-            x.Dispose();
-            y.Dispose();
-            Model.Dispose();
-            lossFn.Dispose();
-        }
     }
 
     /// <summary>Adam's hyper-parameters for one test case.</summary>
