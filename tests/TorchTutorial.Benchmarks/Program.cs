@@ -1,14 +1,16 @@
 // The benchmark program. Modes (run-benchmarks.sh runs them all and then `report`):
 //   bdn [sections|floors|scaling|threads|loop ...]   BenchmarkDotNet suites (all when none is named)
 //   interleaved LABEL [PAIRS]                    facade vs direct, interleaved, plus the bit-for-bit loss check
-//   facades LABEL                                every section's facade alone (before/after of the TrainingLoop change)
+//   fused [ROUNDS]                               nn, optim and optim --fused side by side in one process
+//   facades LABEL                                every section's facade alone (before/after of NativeHeap.Tune)
 //   breakdown [LABEL]                            where a step's time goes, phase by phase
-//   memory facade|noscope [STEPS]                the memory soak (100,000 steps after warm-up by default)
+//   memory facade|noscope [STEPS]                the memory soak (100,000 steps from step 0 by default)
 //   startup LAUNCH_UNIX_NS                       process start to the first finished step
 //   catalog                                      the workbench's sections (SectionCatalog) as JSON, for pytorch_steps.py
 //   env                                          machine and library facts
 //   report RESULTS_DIR OUTPUT_MD                 writes docs/benchmarks.md from the results
-// Results go to $BENCH_RESULTS (default: results/ next to the program, under bin/).
+// Every timed mode first calls NativeHeap.Tune(), as the examples program does (Suites/Warm.cs); TORCHTUTORIAL_MALLOC_TUNING=0
+// turns that off. Results go to $BENCH_RESULTS (default: results/ next to the program, under bin/).
 using BenchmarkDotNet.Running;
 using TorchTutorial.Benchmarks.Modes;
 using TorchTutorial.Benchmarks.Report;

@@ -4,10 +4,14 @@
 #   tests/TorchTutorial.Benchmarks/run-benchmarks.sh            # about 30 minutes on 2 cores
 #
 # Phases (each a separate process; the 1-minute load average before and after each one is recorded, because the
-# machine may be shared): build; machine facts; facade vs direct, interleaved; the facade with and without
-# TrainingLoop's allocator setting, alternating processes (before/after of that change); the phase breakdown (both
-# allocators); BenchmarkDotNet (sections, floors, loop overhead, scaling, threads); the memory soaks; startup; ours, raw
-# TorchSharp (the tutorial apps, tutorial/*.cs, built in Release) and PyTorch (reference BLAS, OpenBLAS as installed and tuned) side by side, and the examples' peak memory; the report.
+# machine may be shared): build; machine facts; facade vs direct, interleaved (each section's own code,
+# SectionContext.Run, its steps through TrainingLoop or through the tutorial apps' plain loop); the facade with and
+# without NativeHeap.Tune()'s allocator setting, alternating processes (before/after); nn, optim and optim --fused in
+# one process; the phase breakdown (both allocators); BenchmarkDotNet (sections, floors, loop overhead, scaling,
+# threads); the memory soaks; startup; ours, raw TorchSharp (the tutorial apps, tutorial/*.cs, built in Release) and
+# PyTorch (reference BLAS, OpenBLAS as installed and tuned) side by side, and the examples' peak memory; the report.
+# The benchmark program calls NativeHeap.Tune() before it times anything, as the examples program does at start-up;
+# TORCHTUTORIAL_MALLOC_TUNING=0 (or glibc's own MALLOC_* variables) makes that call leave glibc's defaults alone.
 # Results go to $BENCH_RESULTS (default tests/TorchTutorial.Benchmarks/bin/results); the report to $BENCH_REPORT
 # (default docs/benchmarks.md). Needs the .NET SDK and, for the PyTorch comparison, Debian's python3-torch.
 set -euo pipefail
@@ -85,8 +89,8 @@ phase env "$BENCH" env
 # Facade against direct, interleaved.
 phase interleaved "$BENCH" interleaved tuned 16
 
-# Before/after of TrainingLoop's allocator setting: glibc's defaults (TORCHTUTORIAL_MALLOC_TUNING=0) and the setting,
-# alternating processes so that both see the same load.
+# Before/after of NativeHeap.Tune(): glibc's defaults (TORCHTUTORIAL_MALLOC_TUNING=0, what a program gets that does not
+# call it) and the setting, alternating processes so that both see the same load.
 facades() {
   for _ in 1 2; do
     TORCHTUTORIAL_MALLOC_TUNING=0 "$BENCH" facades glibc

@@ -18,7 +18,7 @@ public static class Breakdown
     public sealed record Row(string Section, IReadOnlyDictionary<string, double> PhaseMs, double StepMs, double StepCpuMs, double FloorMs, double FloorCpuMs, double LargestProductMs, long TensorsPerStep, double PageFaultsPerStep);
 
     /// <summary>What the mode writes.</summary>
-    /// <param name="Label">tuned (TrainingLoop's allocator setting) or glibc (glibc's defaults).</param>
+    /// <param name="Label">tuned (NativeHeap.Tune()'s allocator setting) or glibc (glibc's defaults).</param>
     /// <param name="Rows">One row per section.</param>
     /// <param name="PageFaultMicroseconds">What one minor page fault costs on this machine: touching fresh pages of a 64 MB block, per page.</param>
     public sealed record Output(string Label, IReadOnlyList<Row> Rows, double PageFaultMicroseconds);

@@ -96,8 +96,9 @@ public static class Interleaved
 
     /// <summary>
     /// The facade alone, every section, <paramref name="runs"/> runs each after one warm-up run; appends one JSON line
-    /// (all sections) to <c>facades-LABEL.jsonl</c>. run-benchmarks.sh alternates processes with and without the loop's
-    /// allocator setting, so that both see the same machine load: the before/after comparison of the TrainingLoop change.
+    /// (all sections) to <c>facades-LABEL.jsonl</c>. run-benchmarks.sh alternates processes with and without
+    /// <see cref="Runtime.NativeHeap.Tune"/>'s allocator setting (<c>TORCHTUTORIAL_MALLOC_TUNING=0</c>), so that both see the same
+    /// machine load: the before/after comparison of that setting.
     /// </summary>
     public static IReadOnlyList<FacadeRow> RunFacades(string resultsDirectory, string label, int runs = 3)
     {

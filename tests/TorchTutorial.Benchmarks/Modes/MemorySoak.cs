@@ -42,16 +42,19 @@ public static class MemorySoak
         public long GrowthBytes => Math.Max(Samples.Max(s => s.RssBytes), Samples[^1].PeakRssBytes) - BaselineRssBytes;
     }
 
+    /// <summary>The allocator label of a run under <see cref="Runtime.NativeHeap.Tune"/>'s setting.</summary>
+    public const string TunedAllocator = "NativeHeap.Tune()";
+
     /// <summary>Runs the variant; writes <c>memory-VARIANT.json</c>.</summary>
     public static Result Run(string resultsDirectory, string variant, int measuredSteps = 100_000, int shortRunSteps = 2_000, int sampleEvery = 1_000)
     {
         torch.set_num_threads(1);
-        Warm.ProcessState();   // the same allocator for both variants (see TrainingLoop's remarks)
+        Warm.ProcessState();   // NativeHeap.Tune(), as the examples program: the same allocator for both variants
         string? mmapEnv = Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_");
         string? trimEnv = Environment.GetEnvironmentVariable("MALLOC_TRIM_THRESHOLD_");
         string allocator = Environment.GetEnvironmentVariable("TORCHTUTORIAL_MALLOC_TUNING") is "0" ? "glibc defaults"
             : mmapEnv is not null || trimEnv is not null ? $"MALLOC_MMAP_THRESHOLD_={mmapEnv} MALLOC_TRIM_THRESHOLD_={trimEnv}"
-            : "TrainingLoop's setting";
+            : TunedAllocator;
         var samples = new List<Sample>();
         var clock = Stopwatch.StartNew();
         int total = measuredSteps;

@@ -100,11 +100,12 @@ public static class ReportWriter
         }
 
         md.AppendLine("Run everything again with:").AppendLine();
-        md.AppendLine("```sh").AppendLine("tests/TorchTutorial.Benchmarks/run-benchmarks.sh          # about 20 minutes on 2 cores; writes docs/benchmarks.md").AppendLine("```");
+        md.AppendLine("```sh").AppendLine("tests/TorchTutorial.Benchmarks/run-benchmarks.sh          # about 30 minutes on 2 cores; writes docs/benchmarks.md").AppendLine("```");
         md.AppendLine();
         md.AppendLine("or one part of it, e.g. `dotnet run -c Release --project tests/TorchTutorial.Benchmarks -- bdn sections` " +
-            "(modes: `bdn [sections|floors|loop|scaling|threads]`, `interleaved LABEL [PAIRS]`, `facades LABEL`, `breakdown LABEL`, `memory facade|noscope [STEPS]`, `startup NS`, `catalog`, `env`, `report DIR FILE`). " +
-            "All C# runs use one libtorch thread unless a table says otherwise.");
+            "(modes: `bdn [sections|floors|loop|scaling|threads]`, `interleaved LABEL [PAIRS]`, `fused [ROUNDS]`, `facades LABEL`, `breakdown LABEL`, `memory facade|noscope [STEPS]`, `startup NS`, `catalog`, `env`, `report DIR FILE`). " +
+            "All C# runs use one libtorch thread unless a table says otherwise, and every timed mode calls `NativeHeap.Tune()` before it times anything, " +
+            "as the examples program does at start-up (`Suites/Warm.cs`); `TORCHTUTORIAL_MALLOC_TUNING=0` makes that call leave glibc's defaults alone (§3).");
         md.AppendLine();
     }
 
@@ -112,11 +113,12 @@ public static class ReportWriter
     {
         var perStep = new Dictionary<string, (double Facade, double Direct)>();
         md.AppendLine("## 1. Facade against the same loop written directly").AppendLine();
-        md.AppendLine("Both variants run the section's own code (the workbench's `Sections/*Section.cs`, which the tutorial tests keep equal to its app in `tutorial/`, " +
-            "byte for byte): *facade* trains its steps through `SectionContext.Train` and `TrainingLoop.Run`, as the examples program does; *direct* hands the same " +
-            "step to the plain `for` loop the tutorial apps write, a `torch.NewDisposeScope()` and a `loss.item<float>()` per step (`Workloads/Workbench.cs`). Both " +
-            "start from `torch.manual_seed(0)` at the tutorial's sizes and train the script's number of steps (from `SectionCatalog`, at most 2000: poly-dynamic's " +
-            "30000 are cut; static-graph trains twice, compiled and eager). In BenchmarkDotNet one invocation is one whole run, so its per-step time includes the " +
+        md.AppendLine("Both variants run the section's own code, `SectionContext.Run(settings, loop)` on the workbench's `Sections/*Section.cs` (which the tutorial " +
+            "tests keep equal to its app in `tutorial/`, byte for byte); no copy of the sections is benchmarked. The loop hook decides where the section's steps go " +
+            "(`Workloads/Workbench.cs`): *facade* passes them to `TrainingLoop.Run`, as the examples program does; *direct* (`StepLoop.Plain`) runs the same step " +
+            "in the plain `for` loop the tutorial apps write, a `torch.NewDisposeScope()` and a `loss.item<float>()` per step. Both " +
+            $"start from `torch.manual_seed(0)` at the tutorial's sizes and train the script's number of steps (from `SectionCatalog`, at most {Workloads.Workbench.MaxSteps}: {CutSections()} " +
+            "cut; static-graph trains twice, compiled and eager). In BenchmarkDotNet one invocation is one whole run, so its per-step time includes the " +
             "run's set-up spread over its steps, alike for both; the interleaved measurement times the steps alone.");
         md.AppendLine();
         md.AppendLine("`identical` says whether both variants recorded bit-for-bit the same loss at every step, which is what makes them the same computation. " +
@@ -206,7 +208,9 @@ public static class ReportWriter
         {
             string failing = string.Join(", ", goalRows.Where(g => double.Parse(g.Split(' ')[1], Inv) > FloorRatioGoal).Select(g => g.Split(' ')[0]));
             goals.Add(("step / floor at the default sizes: nn, optim, module", "≤ 1.5", string.Join("; ", goalRows),
-                allMet ? "met" : $"**not met** for {failing} (TorchSharp's Adam: 8 unfused passes over the weights, §2); met for the others"));
+                allMet ? "met" : $"**not met** for {failing}" +
+                    (failing.Split(", ").Contains("optim") ? " (optim also pays TorchSharp's Adam: 8 unfused passes over the weights, §2)" : string.Empty) +
+                    (failing.Split(", ").Length < goalRows.Count ? "; met for the others" : string.Empty)));
         }
 
         var b = r.BreakdownTuned;
@@ -235,6 +239,7 @@ public static class ReportWriter
             {
                 // nn and optim share the model, the data, the forward pass and the backward pass: their difference is Adam's update and zero_grad against the manual SGD update.
                 double adamOverSgd = opt.StepCpuMs - nn.StepCpuMs;
+                bool optimFurthest = goalRows.Count > 0 && goalRows.MaxBy(g => double.Parse(g.Split(' ')[1], Inv))!.StartsWith("optim ", StringComparison.Ordinal);
                 md.AppendLine("Reading the table:");
                 md.AppendLine();
                 md.AppendLine($"- **Forward and backward** are the products plus what surrounds them: the bias additions (`addmm`), ReLU and its mask, the loss's " +
@@ -245,8 +250,11 @@ public static class ReportWriter
                     $"so the {F(adamOverSgd, 3)} ms between them is Adam's update and zero_grad against nn's manual SGD update. TorchSharp 0.107 implements " +
                     "`optim.Adam` in C#, one libtorch call per operation per parameter (`mul_`, `add_`, `mul_`, `addcmul_`, `sqrt`, `div`, `add_`, `addcdiv_`), each a " +
                     "separate pass over the 100,000 weights, and its `zero_grad` zeroes the gradients (two more passes) where PyTorch 2.x sets them to none. The section " +
-                    "calls `optimizer.step()` exactly as the script does; it is why optim alone stays above 1.5× its floor. `optim --fused` (this library's " +
-                    "`FusedAdam`, §8) computes the same numbers bit for bit in three passes and sets the gradients to none.");
+                    "calls `optimizer.step()` exactly as the script does" +
+                    (optimFurthest ? "; it is why optim is the furthest of the three above its floor" : "; it adds to optim's distance from its floor") +
+                    ". `optim --fused` (this library's " +
+                    "`FusedAdam`, §8) makes the same update in one libtorch call per step (`torch._fused_adam_`, PyTorch's `fused=True` kernel, one pass over the " +
+                    "weights), agreeing with Adam to round-off, and sets the gradients to none.");
                 md.AppendLine($"- **item and the DisposeScope**: tens of microseconds or less together.");
                 md.AppendLine($"- **Allocation** was the one large cost the library controls: see §3.");
                 md.AppendLine();
@@ -256,19 +264,19 @@ public static class ReportWriter
 
     private static void LoopChangeSection(StringBuilder md, ResultFiles r)
     {
-        md.AppendLine("## 3. What was changed in TrainingLoop, before and after").AppendLine();
+        md.AppendLine("## 3. `NativeHeap.Tune()`: glibc's allocator, before and after").AppendLine();
         md.AppendLine("Every step frees all of its tensors when its DisposeScope ends, and the next step allocates the same sizes again. With glibc's default " +
             "allocator settings the step's large blocks (a 100×1000 float32 gradient or Adam temporary is 400 KB, `x` is 256 KB) are either unmapped on free " +
             "(above the 128 KB mmap threshold) or trimmed off the top of the heap (glibc's dynamic trim threshold is only twice the largest block it has seen), " +
             "and the next step faults the same pages back in, zero-filled by the kernel.");
         md.AppendLine();
-        md.AppendLine("`NativeHeap.Tune()`, which the examples program and the benchmark program call at start-up (the library never does on its own), asks glibc (Linux only, through `mallopt`) to keep freed blocks for reuse: blocks below " +
+        md.AppendLine("`NativeHeap.Tune()` (`src/TorchTutorial/Runtime/NativeHeap.cs`), an explicit call that the examples program makes at start-up and the benchmark " +
+            "program before it times anything (library users may make it too; `TrainingLoop` does not), asks glibc once per process (Linux only, through `mallopt`) to keep freed blocks for reuse: blocks below " +
             "32 MiB come from the heap (`M_MMAP_THRESHOLD`, the most glibc's own heuristic would raise it to) and up to 8 MiB of free memory may stay at the top " +
             "of the heap (`M_TRIM_THRESHOLD`, several times what a step at the tutorial's sizes frees). Results are unchanged (the losses are bit-for-bit the same; " +
             "only where the memory comes from changes). It is skipped when the user has set glibc's `MALLOC_*_` variables or `GLIBC_TUNABLES`, and " +
-            "`TORCHTUTORIAL_MALLOC_TUNING=0` turns it off, which is how the *before* figures were measured (same binary, separate processes). The loop also now " +
-            "reads the loss through a `Scalar` it disposes instead of `Tensor.ToDouble()`, which left one native `Scalar` per step to the finalizer thread; " +
-            "the value is identical.");
+            "`TORCHTUTORIAL_MALLOC_TUNING=0` turns it off, which is how the *before* figures were measured (same binary, separate processes): *before* is what " +
+            "a program gets that never calls it, the tutorial apps (`tutorial/*.cs`) among them.");
         md.AppendLine();
         md.AppendLine("Why 8 MiB: a trim threshold of 64 MiB (glibc's own ceiling, twice the mmap one) also removes the faults that remain at the mid sizes of §4 " +
             "(e.g. 256×1000), but at the tutorial's sizes the heap then keeps tens of megabytes of free memory and resident memory climbs in steps over a long " +
@@ -298,7 +306,7 @@ public static class ReportWriter
 
         if (r.FacadesGlibc.Count > 0 && r.FacadesTuned.Count > 0)
         {
-            md.AppendLine($"Every section through the facade, before (glibc defaults) and after (the loop's setting): {r.FacadesGlibc.Count} + {r.FacadesTuned.Count} processes, " +
+            md.AppendLine($"Every section through the facade, before (glibc defaults) and after (`NativeHeap.Tune()`): {r.FacadesGlibc.Count} + {r.FacadesTuned.Count} processes, " +
                 "alternating before/after so that both see the same machine load; in each, 3 runs per section after a warm-up run; the table has the fastest process's median, ms per step.");
             md.AppendLine();
             md.AppendLine("| section | before, wall | after, wall | before, CPU | after, CPU | after / before (CPU) |");
@@ -319,9 +327,9 @@ public static class ReportWriter
 
             md.AppendLine();
             md.AppendLine("The polynomial sections work on 2000-element vectors (8 KB), far below either threshold, so the setting should not matter to them; their rows " +
-                "show how much two measurements of the same thing differ here. The setting is process-wide: in every *after* process the direct loops of §1, measured " +
-                "after a facade run, get it too, which keeps §1 a comparison of the loops alone. A hand-written TorchSharp loop in a process that never ran " +
-                "`TrainingLoop` pays the *before* price.");
+                "show how much two measurements of the same thing differ here. The setting is process-wide, and the benchmark program makes it before anything is " +
+                "timed, so in §1 the facade and the plain loop run under the same allocator and §1 compares the loops alone. `TrainingLoop` itself leaves the " +
+                "allocator alone: a program that trains through it without calling `NativeHeap.Tune()`, like a hand-written TorchSharp loop, pays the *before* price.");
             md.AppendLine();
         }
     }
@@ -466,7 +474,7 @@ public static class ReportWriter
             double sampled = (after.Max(s => s.RssBytes) - m.BaselineRssBytes) / 1048576.0;
             double peak = (end.PeakRssBytes - m.BaselineRssBytes) / 1048576.0;
             double msPerStep = (end.ElapsedSeconds - warm.ElapsedSeconds) * 1000 / (end.Step - warm.Step);
-            string verdict = name == "facade" && m.Allocator == "TrainingLoop's setting" ? (Math.Max(sampled, peak) <= MemoryGrowthGoalMb ? "met" : "**not met**") : "–";
+            string verdict = name == "facade" && m.Allocator == MemorySoak.TunedAllocator ? (Math.Max(sampled, peak) <= MemoryGrowthGoalMb ? "met" : "**not met**") : "–";
             md.AppendLine($"| {name} | {m.Allocator} | {m.MeasuredSteps:N0} | {F(m.BaselineRssBytes / 1048576.0, 1)} MB | {F(sampled, 1)} MB | {F(peak, 1)} MB | {F(end.PeakRssBytes / 1048576.0, 1)} MB | {warm.LiveTensors} → {end.LiveTensors} | {F(msPerStep, 3)} | {verdict} |");
             for (int i = 1; i < after.Count; i++)
             {
@@ -497,9 +505,9 @@ public static class ReportWriter
         if (r.MemoryNoScope is not null)
         {
             md.AppendLine("Without a scope the live tensor count only says how many tensors the program never disposed (all of them); those are released by the " +
-                "finalizer thread, which that counter does not see. Its resident memory is the figure that matters: with the loop's allocator setting the garbage " +
+                "finalizer thread, which that counter does not see. Its resident memory is the figure that matters: with `NativeHeap.Tune()`'s setting the garbage " +
                 "collector keeps up here, at a higher level than the facade's, because each tensor's native memory lives until a collection finalizes it. " +
-                "The last rows are the facade with glibc's defaults (the loop before its change; shorter, it is slow) and with the 64 MiB trim threshold that was " +
+                "The last rows are the facade with glibc's defaults (`TORCHTUTORIAL_MALLOC_TUNING=0`: a program that does not call `NativeHeap.Tune()`; shorter, it is slow) and with the 64 MiB trim threshold that was " +
                 "tried and rejected (§3).");
             md.AppendLine();
         }
@@ -539,7 +547,7 @@ public static class ReportWriter
         }
 
         md.AppendLine("The benchmark program launched from the shell (`startup` mode, the compiled app host, not `dotnet run`), which passes its own clock at launch; " +
-            "the program runs the nn section through the facade and stops after the first step. Times from the launch.");
+            "the program calls `NativeHeap.Tune()` as the examples program does, runs the nn section through the facade and stops after the first step. Times from the launch.");
         md.AppendLine();
         md.AppendLine("| run | launch → Main | loading libtorch | section set-up + first step | **launch → first step finished** | second step |");
         md.AppendLine("|---:|---:|---:|---:|---:|---:|");
@@ -577,14 +585,20 @@ public static class ReportWriter
         string autoCore = r.Peers?.OpenBlasCore ?? "?";
         string tunedCore = r.Peers?.OpenBlasTunedCore ?? "?";
         bool haveTuned = p0.PytorchOpenBlasTunedCpuMsPerStep is not null;
+        // The "reference" variant runs PyTorch on the system libblas.so.3 (no LD_LIBRARY_PATH). Debian's alternatives point that at the
+        // reference BLAS unless an optimised BLAS (OpenBLAS, BLIS) of higher priority is installed; then the column is that BLAS again.
+        string systemBlas = r.M("PYTORCH_BLAS");
+        bool systemIsReference = !systemBlas.Contains("openblas", StringComparison.OrdinalIgnoreCase) && !systemBlas.Contains("blis", StringComparison.OrdinalIgnoreCase);
+        string sys = systemIsReference ? "reference BLAS" : "system libblas.so.3";
+        string sysShort = systemIsReference ? "reference" : "system BLAS";
         md.AppendLine("In one run (`pytorch_steps.py`), per section: **ours**, the C# examples program (`--threads 1 --format tutorial`, the scripts' output); " +
             "**raw TorchSharp**, the tutorial's own app for the script (`tutorial/X.cs`, the plain loop on TorchSharp, built in Release; it prints what ours " +
-            "prints); the note's scripts " +
-            "(`tests/Parity/scripts/*.py`, printing `t loss` every step, `--threads 1`) in Debian's PyTorch on the **reference BLAS**, and the same PyTorch on " +
+            "prints, and like every tutorial app it does not call `NativeHeap.Tune()`, so it runs on glibc's allocator defaults, §3's *before*, where ours runs tuned); the note's scripts " +
+            $"(`tests/Parity/scripts/*.py`, printing `t loss` every step, `--threads 1`) in Debian's PyTorch on the **{sys}** (`libblas.so.3` as Debian's alternatives pick it), and the same PyTorch on " +
             "**OpenBLAS** (`LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp`) twice: as installed, and **tuned**, with " +
             $"`OPENBLAS_CORETYPE={coreType}` (see below); for optim also ours with `--fused`. Every program runs " +
             $"as a whole process, {p0.ShortSteps} steps and {p0.OursLongSteps} (ours), {p0.TorchsharpLongSteps} (the apps), {p0.PytorchOpenBlasLongSteps?.ToString(Inv) ?? "–"} (OpenBLAS) or " +
-            $"{p0.PytorchReferenceLongSteps} (reference BLAS), {p0.Repeats} times each, so that start-up and imports cancel out: a variant's start-up is the " +
+            $"{p0.PytorchReferenceLongSteps} ({sys}), {p0.Repeats} times each, so that start-up and imports cancel out: a variant's start-up is the " +
             "median of its short runs, and each repeat's long run gives one time per step, (long − start-up) / (difference in steps). The apps train their " +
             "script's own number of steps and take no options: both of an app's runs are killed as soon as it has printed its short or its last step's line, " +
             "so the kill's reaction time cancels like start-up and the app's exit is in neither. The variants are " +
@@ -598,15 +612,25 @@ public static class ReportWriter
             "two runs of the same commit; spread over 2,000 it is a few per cent. The brackets show how far the paired ratios still moved in this run.");
         md.AppendLine();
         md.AppendLine($"**The BLAS difference, plainly.** Debian's python3-torch is built with `BLAS_INFO={r.M("PYTORCH_BLAS_INFO")}`; its matrix products call the system " +
-            $"`libblas.so.3`, which here is {r.M("PYTORCH_BLAS")}: portable Fortran loops, neither vectorised nor blocked for cache. libtorch-cpu " +
+            $"`libblas.so.3`, which here is {systemBlas}" +
+            (systemIsReference
+                ? ": portable Fortran loops, neither vectorised nor blocked for cache. "
+                : $". That is not the reference BLAS: Debian's alternatives (`update-alternatives --display libblas.so.3-x86_64-linux-gnu`) point `libblas.so.3` " +
+                  "at the highest-priority BLAS installed, so on this machine the *system libblas.so.3* column is OpenBLAS as installed a second time (started " +
+                  $"without `LD_LIBRARY_PATH`, and with {p0.PytorchReferenceLongSteps} long steps where the OpenBLAS columns have {p0.PytorchOpenBlasLongSteps?.ToString(Inv) ?? "–"}), " +
+                  "and the reference BLAS was not measured. ") +
+            $"libtorch-cpu " +
             $"{r.M("LIBTORCH_CPU")} from pytorch.org links {r.M("LIBTORCH_BLAS")}. OpenBLAS picks its kernels by the CPU model at load time " +
             $"(`OPENBLAS_VERBOSE=2` prints the choice): here, as installed, it chose **{autoCore}**; with `OPENBLAS_CORETYPE={coreType}` (the newest kernel set " +
             $"the CPU's flags allow, chosen by `pytorch_steps.py` from /proc/cpuinfo) it runs **{tunedCore}**. " +
-            "Prescott is OpenBLAS's SSE3 fallback for a CPU model it does not recognise, as a virtual CPU's may be: the tuned OpenBLAS is the strongest " +
-            "PyTorch peer on this machine, and the goal is judged against it.");
+            (autoCore == tunedCore
+                ? "OpenBLAS's own detection already picks that kernel set here, so its two columns are the same setting measured twice; the goal is judged " +
+                  "against the tuned one, the strongest PyTorch peer on this machine."
+                : (autoCore == "Prescott" ? "Prescott is OpenBLAS's SSE3 fallback for a CPU model it does not recognise, as a virtual CPU's may be: " : string.Empty) +
+                  "the tuned OpenBLAS is the strongest PyTorch peer on this machine, and the goal is judged against it."));
         md.AppendLine();
-        md.AppendLine("| section | ours ms/step [min, max] | raw TorchSharp | PyTorch, OpenBLAS tuned | PyTorch, OpenBLAS as installed | PyTorch, reference BLAS | " +
-            "raw TorchSharp / ours | OpenBLAS tuned / ours [range] | OpenBLAS as installed / ours [range] | reference / ours | load |");
+        md.AppendLine($"| section | ours ms/step [min, max] | raw TorchSharp | PyTorch, OpenBLAS tuned | PyTorch, OpenBLAS as installed | PyTorch, {sys} | " +
+            $"raw TorchSharp / ours | OpenBLAS tuned / ours [range] | OpenBLAS as installed / ours [range] | {sysShort} / ours | load |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var tunedRatios = new List<string>();
         var autoRatios = new List<string>();
@@ -638,7 +662,7 @@ public static class ReportWriter
         }
 
         md.AppendLine();
-        md.AppendLine("Wall-clock ms/step of the same runs, medians (ours, raw TorchSharp, OpenBLAS tuned, OpenBLAS as installed, reference BLAS): " +
+        md.AppendLine($"Wall-clock ms/step of the same runs, medians (ours, raw TorchSharp, OpenBLAS tuned, OpenBLAS as installed, {sys}): " +
             string.Join("; ", r.PyTorch.Select(row =>
                 $"{row.Section} {F(row.OursWallMsPerStep, 3)}, {F(row.TorchsharpWallMsPerStep, 3)}, {F(row.PytorchOpenBlasTunedWallMsPerStep ?? double.NaN, 3)}, " +
                 $"{F(row.PytorchOpenBlasWallMsPerStep ?? double.NaN, 3)}, {F(row.PytorchReferenceWallMsPerStep, 3)}" +
@@ -745,6 +769,21 @@ public static class ReportWriter
                 md.AppendLine();
             }
         }
+    }
+
+    /// <summary>The training sections whose script trains more than <see cref="Workloads.Workbench.MaxSteps"/> steps, as prose ("poly-dynamic's 30000 are").</summary>
+    private static string CutSections()
+    {
+        var cut = TorchTutorial.Examples.Sections.SectionCatalog.Sections
+            .Where(s => s.Training is { } t && t.Steps > Workloads.Workbench.MaxSteps)
+            .Select(s => $"{s.Name}'s {s.Training!.Steps}")
+            .ToList();
+        return cut.Count switch
+        {
+            0 => "none is",
+            1 => cut[0] + " are",
+            _ => string.Join(", ", cut.Take(cut.Count - 1)) + " and " + cut[^1] + " are",
+        };
     }
 
     private static string Range(double? min, double? max) =>

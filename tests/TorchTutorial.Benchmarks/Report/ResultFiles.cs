@@ -51,13 +51,13 @@ public sealed class ResultFiles
     /// <summary>environment.json.</summary>
     public EnvironmentInfo.Info? Environment { get; }
 
-    /// <summary>Facade vs direct, interleaved, with TrainingLoop's allocator setting.</summary>
+    /// <summary>Facade vs direct, interleaved, with NativeHeap.Tune()'s allocator setting.</summary>
     public IReadOnlyList<Interleaved.Row> InterleavedTuned { get; }
 
-    /// <summary>Facade-only runs with the loop's allocator setting, one list per process.</summary>
+    /// <summary>Facade-only runs with NativeHeap.Tune()'s allocator setting, one list per process.</summary>
     public IReadOnlyList<List<Interleaved.FacadeRow>> FacadesTuned { get; }
 
-    /// <summary>Facade-only runs with glibc's defaults (TORCHTUTORIAL_MALLOC_TUNING=0): the loop before the change.</summary>
+    /// <summary>Facade-only runs with glibc's defaults (TORCHTUTORIAL_MALLOC_TUNING=0): a program that does not call NativeHeap.Tune().</summary>
     public IReadOnlyList<List<Interleaved.FacadeRow>> FacadesGlibc { get; }
 
     /// <summary>The soak through the facade with the allocator set by MALLOC_* variables instead (the alternative setting tried).</summary>
