@@ -19,9 +19,9 @@ internal static class OptimizerStateTransfer
 
     /// <summary>The layout for the optimizer, or an <see cref="CheckpointProblem.Unsupported"/> error.</summary>
     public static OptimizerLayout LayoutOf(optim.Optimizer optimizer) =>
-        OptimizerLayouts.Find(optimizer) ?? throw new CheckpointDataException(
+        OptimizerLayout.Find(optimizer) ?? throw new CheckpointDataException(
             CheckpointProblem.Unsupported,
-            $"the state of a {optimizer.GetType().Name} optimizer cannot be checkpointed; supported optimizers: {OptimizerLayouts.SupportedNames}.");
+            $"the state of a {optimizer.GetType().Name} optimizer cannot be checkpointed; supported optimizers: {OptimizerLayout.SupportedNames}.");
 
     /// <summary>The optimizer's hyperparameters and per-parameter state.</summary>
     public static OptimizerRecord Capture(optim.Optimizer optimizer)
@@ -36,9 +36,9 @@ internal static class OptimizerStateTransfer
             var options = stateDict.Options[g];
             var group = new OptimizerGroupRecord { ParameterCount = groups[g].Parameters.Count() };
             group.HyperParameters[LearningRateKey] = options.LearningRate ?? throw new InvalidOperationException("The optimizer's learning rate is not set.");
-            foreach (var spec in layout.HyperParameters)
+            foreach (var (key, value) in layout.ToPyTorch(name => OptimizerLayout.GetOption(options, name)))
             {
-                group.HyperParameters[spec.Key] = spec.Get(options);
+                group.HyperParameters[key] = value;
             }
 
             group.HyperParameters[InitialLearningRateKey] = options.InitialLearningRate;
@@ -47,18 +47,20 @@ internal static class OptimizerStateTransfer
 
         for (int i = 0; i < stateDict.State.Count; i++)
         {
+            var state = stateDict.State[i];
             var entries = new Dictionary<string, object?>();
-            foreach (var spec in layout.State)
+            foreach (var key in layout.State)
             {
-                entries[spec.Key] = spec.Kind == StateKind.Step
-                    ? spec.Get(stateDict.State[i])
-                    : spec.Get(stateDict.State[i]) is Tensor t ? TensorRecord.FromTensor(t, $"optimizer state '{spec.Key}' of parameter {i}") : null;
+                var value = OptimizerLayout.Field(state, key).GetValue(state);
+                entries[key] = value is Tensor t ? TensorRecord.FromTensor(t, $"optimizer state '{key}' of parameter {i}") : value;
             }
 
             record.States[i] = entries;
         }
 
-        record.KeepsState = stateDict.Options.Any(layout.KeepsState) || record.States.Values.Any(entries => entries.Values.Any(value => value is not null));
+        // Only SGD without momentum keeps nothing (SGD with momentum that has not stepped yet still keeps its setting).
+        record.KeepsState = stateDict.Options.Any(o => o is not SGD.Options { momentum: null or 0.0 })
+            || record.States.Values.Any(entries => entries.Values.Any(value => value is not null));
         return record;
     }
 
@@ -67,7 +69,7 @@ internal static class OptimizerStateTransfer
     public static void Validate(OptimizerRecord record, optim.Optimizer optimizer)
     {
         var layout = LayoutOf(optimizer);
-        if (record.Kind is not null && OptimizerLayouts.FindByName(record.Kind) != layout)
+        if (record.Kind is not null && OptimizerLayout.FindByName(record.Kind) != layout)
         {
             throw Mismatch($"it holds {record.Kind} optimizer state, but the optimizer is {layout.Name}.");
         }
@@ -95,22 +97,19 @@ internal static class OptimizerStateTransfer
 
             RequireNumber(group, g, LearningRateKey, layout, required: true);
             RequireNumber(group, g, InitialLearningRateKey, layout, required: false);
-            foreach (var spec in layout.HyperParameters)
+            foreach (var key in layout.HyperParameters)
             {
-                if (!group.HyperParameters.TryGetValue(spec.Key, out var value))
+                if (!group.HyperParameters.TryGetValue(key, out var value))
                 {
-                    throw Mismatch($"parameter group {g} has no '{spec.Key}': the file's optimizer state is not for {layout.PyTorchName}.");
+                    throw Mismatch($"parameter group {g} has no '{key}': the file's optimizer state is not for {layout.PyTorchName}.");
                 }
 
-                bool ok = spec.Kind switch
-                {
-                    HyperParameterKind.Number => AsDouble(value) is double d && double.IsFinite(d),
-                    HyperParameterKind.Boolean => value is bool,
-                    _ => value is double[] { Length: 2 } pair && pair.All(double.IsFinite),
-                };
+                var (ok, expected) = OptimizerLayout.IsPair(key) ? (value is double[] { Length: 2 } pair && pair.All(double.IsFinite), "a pair of finite numbers")
+                    : layout.IsBoolean(key) ? (value is bool, "a bool")
+                    : (AsDouble(value) is double d && double.IsFinite(d), "a finite number");
                 if (!ok)
                 {
-                    throw Mismatch($"'{spec.Key}' in parameter group {g} should be {Describe(spec.Kind)} but is {DescribeValue(value)}.");
+                    throw Mismatch($"'{key}' in parameter group {g} should be {expected} but is {DescribeValue(value)}.");
                 }
             }
         }
@@ -125,9 +124,12 @@ internal static class OptimizerStateTransfer
             var parameter = parameters[index];
             foreach (var (key, value) in entries)
             {
-                var spec = layout.FindState(key)
-                    ?? throw Mismatch($"parameter {index} has optimizer state '{key}', which {layout.Name} does not keep: the file's optimizer state is not for {layout.PyTorchName}.");
-                if (spec.Kind == StateKind.Step)
+                if (!layout.State.Contains(key))
+                {
+                    throw Mismatch($"parameter {index} has optimizer state '{key}', which {layout.Name} does not keep: the file's optimizer state is not for {layout.PyTorchName}.");
+                }
+
+                if (key == OptimizerLayout.StepKey)
                 {
                     if (AsStep(value) is null)
                     {
@@ -151,13 +153,19 @@ internal static class OptimizerStateTransfer
         }
     }
 
-    /// <summary>Writes a validated record into the optimizer.</summary>
+    /// <summary>
+    /// Writes a validated record into the optimizer. Each parameter's state is first reset by TorchSharp's own
+    /// <c>Initialize</c> (step 0; the tensors TorchSharp preallocates zeroed, the others null), which is what a state
+    /// the file omits means (PyTorch omits unused buffers and the state of never-stepped parameters); then the file's
+    /// values replace it.
+    /// </summary>
     public static void Apply(OptimizerRecord record, optim.Optimizer optimizer)
     {
         var layout = LayoutOf(optimizer);
         var helper = (OptimizerHelper)optimizer;
-        var parameters = Groups(helper).SelectMany(g => g.Parameters.Select(p => (Parameter: p, Options: g.Options))).ToList();
+        var parameters = Groups(helper).SelectMany(g => g.Parameters).ToList();
         var stateDict = helper.state_dict();
+        var groupOfState = stateDict.StateIndexRef.SelectMany((indices, g) => indices.Select(_ => g)).ToList();
         for (int g = 0; g < record.Groups.Count; g++)
         {
             var values = record.Groups[g].HyperParameters;
@@ -165,28 +173,29 @@ internal static class OptimizerStateTransfer
             double lr = AsDouble(values[LearningRateKey])!.Value;
             options.LearningRate = lr;
             options.InitialLearningRate = values.TryGetValue(InitialLearningRateKey, out var initial) && AsDouble(initial) is double d ? d : lr;
-            foreach (var spec in layout.HyperParameters)
+            foreach (var key in layout.HyperParameters)
             {
-                var value = values[spec.Key];
-                spec.Set(options, spec.Kind == HyperParameterKind.Number ? AsDouble(value)!.Value : value!);
+                OptimizerLayout.SetOption(options, key, AsDouble(values[key]) is double number ? number : values[key]!);
             }
         }
 
         for (int i = 0; i < parameters.Count; i++)
         {
-            var (parameter, options) = parameters[i];
             var state = stateDict.State[i];
-            var entries = record.States.GetValueOrDefault(i) ?? [];
-            foreach (var spec in layout.State)
+            state.Initialize(stateDict.Options[groupOfState[i]]);
+            foreach (var (key, value) in record.States.GetValueOrDefault(i) ?? [])
             {
-                var value = entries.GetValueOrDefault(spec.Key);
-                if (spec.Kind == StateKind.Step)
+                var field = OptimizerLayout.Field(state, key);
+                if (key == OptimizerLayout.StepKey)
                 {
-                    spec.Set(state, AsStep(value) ?? 0L);
+                    field.SetValue(state, AsStep(value) ?? 0L);
                 }
-                else
+                else if (value is TensorRecord tensor)
                 {
-                    SetTensor(spec, state, parameter, value as TensorRecord, spec.ZerosWhenAbsent(options));
+                    using var scope = NewDisposeScope();
+                    var initialized = field.GetValue(state) as Tensor;
+                    field.SetValue(state, tensor.ToTensor().to(parameters[i].device).DetachFromDisposeScope());
+                    initialized?.Dispose();
                 }
             }
         }
@@ -230,58 +239,6 @@ internal static class OptimizerStateTransfer
         };
     }
 
-    private static void SetTensor(StateSpec spec, OptimizerState state, Parameter parameter, TensorRecord? record, bool zerosWhenAbsent)
-    {
-        var current = spec.Get(state) as Tensor;
-        if (record is null && !zerosWhenAbsent)
-        {
-            spec.Set(state, null);
-            current?.Dispose();
-            return;
-        }
-
-        bool reusable = current is not null && !current.IsInvalid && current.dtype == parameter.dtype && current.shape.SequenceEqual(parameter.shape)
-            && current.device_type == parameter.device_type && current.device_index == parameter.device_index;
-        if (reusable)
-        {
-            using var noGrad = no_grad();
-            if (record is null)
-            {
-                current!.zero_();
-            }
-            else
-            {
-                using var source = record.ToTensor();
-                current!.copy_(source);
-            }
-
-            return;
-        }
-
-        Tensor fresh;
-        if (record is null)
-        {
-            fresh = zeros_like(parameter);
-        }
-        else
-        {
-            fresh = record.ToTensor();
-            if (parameter.device_type != DeviceType.CPU)
-            {
-                var moved = fresh.to(parameter.device);
-                if (!ReferenceEquals(moved, fresh))
-                {
-                    fresh.Dispose();
-                }
-
-                fresh = moved;
-            }
-        }
-
-        spec.Set(state, fresh.DetachFromDisposeScope());
-        current?.Dispose();
-    }
-
     private static List<ParamGroup> Groups(OptimizerHelper optimizer) => optimizer.ParamGroups.Cast<ParamGroup>().ToList();
 
     private static void RequireNumber(OptimizerGroupRecord group, int index, string key, OptimizerLayout layout, bool required)
@@ -301,13 +258,6 @@ internal static class OptimizerStateTransfer
             throw Mismatch($"'{key}' in parameter group {index} should be a non-negative number but is {DescribeValue(value)}.");
         }
     }
-
-    private static string Describe(HyperParameterKind kind) => kind switch
-    {
-        HyperParameterKind.Number => "a finite number",
-        HyperParameterKind.Boolean => "a bool",
-        _ => "a pair of finite numbers",
-    };
 
     private static string DescribeValue(object? value) => value switch
     {

@@ -328,7 +328,7 @@ internal static class PyTorchCheckpointFile
 
     private static Dictionary<object, object?> OptimizerStateDict(OptimizerRecord record)
     {
-        var layout = record.Kind is null ? null : OptimizerLayouts.FindByName(record.Kind);
+        var layout = record.Kind is null ? null : OptimizerLayout.FindByName(record.Kind);
         var state = new Dictionary<object, object?>();
         foreach (var (index, entries) in record.States.OrderBy(s => s.Key))
         {
