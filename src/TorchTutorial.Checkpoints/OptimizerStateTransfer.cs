@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -95,8 +94,20 @@ internal static class OptimizerStateTransfer
                 throw Mismatch($"parameter group {g} has {n} parameters in the file, but {count} in the optimizer.");
             }
 
-            RequireNumber(group, g, LearningRateKey, layout, required: true);
-            RequireNumber(group, g, InitialLearningRateKey, layout, required: false);
+            foreach (var key in new[] { LearningRateKey, InitialLearningRateKey })
+            {
+                bool present = group.HyperParameters.TryGetValue(key, out var rate);
+                if (!present && key == LearningRateKey)
+                {
+                    throw Mismatch($"parameter group {g} has no '{key}': the file's optimizer state is not for {layout.PyTorchName}.");
+                }
+
+                if (present && (AsDouble(rate) is not double d || !double.IsFinite(d) || d < 0))
+                {
+                    throw Mismatch($"'{key}' in parameter group {g} should be a non-negative number but is {DescribeValue(rate)}.");
+                }
+            }
+
             foreach (var key in layout.HyperParameters)
             {
                 if (!group.HyperParameters.TryGetValue(key, out var value))
@@ -221,43 +232,19 @@ internal static class OptimizerStateTransfer
         return number is double n && n >= 0 && n <= (1L << 53) && Math.Floor(n) == n ? (long)n : null;
     }
 
+    /// <summary>The value of a one-element float or int tensor (PyTorch's <c>step</c> tensor), through libtorch.</summary>
     private static double? ScalarOf(TensorRecord tensor)
     {
-        if (tensor.Data.Length != tensor.DType.Size)
+        if (tensor.Data.Length != tensor.DType.Size || tensor.DType.ScalarType is not (ScalarType.Float32 or ScalarType.Float64 or ScalarType.Int64 or ScalarType.Int32))
         {
             return null;
         }
 
-        var bytes = tensor.Data.AsSpan();
-        return tensor.DType.ScalarType switch
-        {
-            ScalarType.Float32 => BinaryPrimitives.ReadSingleLittleEndian(bytes),
-            ScalarType.Float64 => BinaryPrimitives.ReadDoubleLittleEndian(bytes),
-            ScalarType.Int64 => BinaryPrimitives.ReadInt64LittleEndian(bytes),
-            ScalarType.Int32 => BinaryPrimitives.ReadInt32LittleEndian(bytes),
-            _ => null,
-        };
+        using var value = tensor.ToTensor();
+        return value.ToDouble();
     }
 
     private static List<ParamGroup> Groups(OptimizerHelper optimizer) => optimizer.ParamGroups.Cast<ParamGroup>().ToList();
-
-    private static void RequireNumber(OptimizerGroupRecord group, int index, string key, OptimizerLayout layout, bool required)
-    {
-        if (!group.HyperParameters.TryGetValue(key, out var value))
-        {
-            if (required)
-            {
-                throw Mismatch($"parameter group {index} has no '{key}': the file's optimizer state is not for {layout.PyTorchName}.");
-            }
-
-            return;
-        }
-
-        if (AsDouble(value) is not double d || !double.IsFinite(d) || d < 0)
-        {
-            throw Mismatch($"'{key}' in parameter group {index} should be a non-negative number but is {DescribeValue(value)}.");
-        }
-    }
 
     private static string DescribeValue(object? value) => value switch
     {
