@@ -253,8 +253,7 @@ internal static class OptimizerStateTransfer
         double or long => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!,
         double[] pair => $"({string.Join(", ", pair)})",
         TensorRecord t => $"a {t.DType} tensor {t.ShapeText}",
-        OpaqueValue o => $"a {o.TypeName}",
-        _ => value.GetType().Name,
+        _ => $"a {PickleReader.TypeName(value)}",
     };
 
     private static CheckpointDataException Mismatch(string message) => new(CheckpointProblem.OptimizerMismatch, message);

@@ -318,12 +318,12 @@ internal static class PyTorchCheckpointFile
         return result;
     }
 
+    /// <summary>Ints as long and (in a param group) a tuple of numbers as <c>double[]</c>; anything else as unpickled, for validation to judge.</summary>
     private static object? Plain(object? value, bool allowTuples) => value switch
     {
-        null or bool or double => value,
         int or long => PickleReader.AsLong(value),
         object[] tuple when allowTuples && tuple.All(i => i is int or long or double) => tuple.Select(Convert.ToDouble).ToArray(),
-        _ => new OpaqueValue(PickleReader.TypeName(value)),
+        _ => value,
     };
 
     private static Dictionary<object, object?> OptimizerStateDict(OptimizerRecord record)
