@@ -50,12 +50,9 @@ internal static class AtomicFile
         {
             File.Delete(file);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Best effort: the temporary file has a unique, hidden name and never replaces the target.
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -60,7 +61,7 @@ public static class Checkpoint
 
             bytes = chosen switch
             {
-                CheckpointFormat.PyTorch => PyTorchCheckpointFile.Write(Content(tensors, optimizerRecord)),
+                CheckpointFormat.PyTorch => PyTorchCheckpointFile.Write(new CheckpointContent(tensors, optimizerRecord)),
                 CheckpointFormat.SafeTensors => SafeTensorsFile.Write(tensors),
                 _ => TorchSharpCheckpointFile.Write(model, withOptimizer ? optimizer : null),
             };
@@ -183,13 +184,6 @@ public static class Checkpoint
         }
     }
 
-    private static CheckpointContent Content(List<KeyValuePair<string, TensorRecord>> tensors, OptimizerRecord? optimizer)
-    {
-        var content = new CheckpointContent { Optimizer = optimizer };
-        content.ModelTensors.AddRange(tensors);
-        return content;
-    }
-
     private static string Describe(CheckpointFormat format) => format switch
     {
         CheckpointFormat.PyTorch => "PyTorch .pt format",
@@ -208,14 +202,54 @@ public static class Checkpoint
             return (problem, "");
         }
 
-        var guess = CheckpointSniffer.Guess(bytes, out bool legacy);
+        var guess = Guess(bytes, out bool legacy);
         if (legacy && format != CheckpointFormat.PyTorch)
         {
             return (CheckpointProblem.NotACheckpoint, " It looks like a legacy (pre-1.6) torch.save file, which is not supported.");
         }
 
         return guess is CheckpointFormat other && other != format
-            ? (CheckpointProblem.NotACheckpoint, $" It looks like {CheckpointSniffer.ExtensionHint(other)} (the extension picks the format).")
+            ? (CheckpointProblem.NotACheckpoint, $" It looks like {ExtensionHint(other)} (the extension picks the format).")
             : (problem, "");
     }
+
+    /// <summary>
+    /// The format a file's first and last bytes look like, or null when they look like none of them: for messages that
+    /// say what a misnamed file really is.
+    /// </summary>
+    /// <param name="file">The file's bytes.</param>
+    /// <param name="legacyPyTorch">True for a pre-1.6 (non-zip) <c>torch.save</c> file, which no reader here supports.</param>
+    internal static CheckpointFormat? Guess(byte[] file, out bool legacyPyTorch)
+    {
+        // A legacy file starts with a pickled magic number: PROTO, then LONG1 with 10 bytes.
+        legacyPyTorch = file.Length >= 4 && file[0] == 0x80 && file[2] == 0x8A && file[3] == 10;
+        if (file.Length >= 4 && file[0] == (byte)'P' && file[1] == (byte)'K' && file[2] is 3 or 5 && file[3] is 4 or 6)
+        {
+            return CheckpointFormat.PyTorch;
+        }
+
+        if (file.Length >= 10 && file[8] == (byte)'{')
+        {
+            ulong header = BinaryPrimitives.ReadUInt64LittleEndian(file);
+            if (header >= 2 && header <= (ulong)(file.Length - 8))
+            {
+                return CheckpointFormat.SafeTensors;
+            }
+        }
+
+        if (file.Length >= TorchSharpCheckpointFile.TrailerLength && file.AsSpan(file.Length - 8).SequenceEqual(TorchSharpCheckpointFile.Magic))
+        {
+            return CheckpointFormat.TorchSharp;
+        }
+
+        return null;
+    }
+
+    /// <summary>A file-name hint for a format: the extension that selects it.</summary>
+    private static string ExtensionHint(CheckpointFormat format) => format switch
+    {
+        CheckpointFormat.PyTorch => "a PyTorch .pt archive: name it *.pt or *.pth",
+        CheckpointFormat.SafeTensors => "a safetensors file: name it *.safetensors",
+        _ => "a TorchSharp checkpoint: give it an extension other than .pt, .pth or .safetensors",
+    };
 }

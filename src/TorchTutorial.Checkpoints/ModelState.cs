@@ -12,16 +12,8 @@ internal static class ModelState
     private const int ListedNames = 6;
 
     /// <summary>The model's parameters and buffers (its <c>state_dict</c>), in PyTorch's order.</summary>
-    public static List<KeyValuePair<string, TensorRecord>> Capture(nn.Module model)
-    {
-        var result = new List<KeyValuePair<string, TensorRecord>>();
-        foreach (var (name, tensor) in model.state_dict())
-        {
-            result.Add(new(name, TensorRecord.FromTensor(tensor, $"model tensor '{name}'")));
-        }
-
-        return result;
-    }
+    public static List<KeyValuePair<string, TensorRecord>> Capture(nn.Module model) =>
+        model.state_dict().Select(t => KeyValuePair.Create(t.Key, TensorRecord.FromTensor(t.Value, $"model tensor '{t.Key}'"))).ToList();
 
     /// <summary>Checks <paramref name="tensors"/> against the model without changing anything.</summary>
     /// <exception cref="CheckpointDataException">A name is missing, unexpected or repeated, or a shape or type differs.</exception>

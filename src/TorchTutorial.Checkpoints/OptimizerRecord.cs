@@ -7,8 +7,8 @@ namespace TorchTutorial.Checkpoints;
 /// </summary>
 /// <remarks>
 /// Values are <see cref="double"/>, <see cref="long"/>, <see cref="bool"/>, <see cref="TensorRecord"/>,
-/// <c>double[]</c> (a tuple such as <c>betas</c>), <c>null</c> (Python's <c>None</c>), or
-/// <see cref="OpaqueValue"/> for anything else a PyTorch file may carry (it is ignored unless needed).
+/// <c>double[]</c> (a tuple such as <c>betas</c>), <c>null</c> (Python's <c>None</c>), or, from a PyTorch file,
+/// any other unpickled value (ignored unless its key is needed, then refused by validation with its Python type).
 /// </remarks>
 internal sealed class OptimizerRecord
 {
@@ -40,6 +40,3 @@ internal sealed class OptimizerGroupRecord
     /// <summary>The number of parameters in the group, when known.</summary>
     public int? ParameterCount { get; init; }
 }
-
-/// <summary>A value from a PyTorch file that the optimizer mapping does not interpret (a string, a dict, ...).</summary>
-internal sealed record OpaqueValue(string TypeName);

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,9 +18,9 @@ internal static class OptimizerStateTransfer
 
     /// <summary>The layout for the optimizer, or an <see cref="CheckpointProblem.Unsupported"/> error.</summary>
     public static OptimizerLayout LayoutOf(optim.Optimizer optimizer) =>
-        OptimizerLayouts.Find(optimizer) ?? throw new CheckpointDataException(
+        OptimizerLayout.Find(optimizer) ?? throw new CheckpointDataException(
             CheckpointProblem.Unsupported,
-            $"the state of a {optimizer.GetType().Name} optimizer cannot be checkpointed; supported optimizers: {OptimizerLayouts.SupportedNames}.");
+            $"the state of a {optimizer.GetType().Name} optimizer cannot be checkpointed; supported optimizers: {OptimizerLayout.SupportedNames}.");
 
     /// <summary>The optimizer's hyperparameters and per-parameter state.</summary>
     public static OptimizerRecord Capture(optim.Optimizer optimizer)
@@ -36,9 +35,9 @@ internal static class OptimizerStateTransfer
             var options = stateDict.Options[g];
             var group = new OptimizerGroupRecord { ParameterCount = groups[g].Parameters.Count() };
             group.HyperParameters[LearningRateKey] = options.LearningRate ?? throw new InvalidOperationException("The optimizer's learning rate is not set.");
-            foreach (var spec in layout.HyperParameters)
+            foreach (var (key, value) in layout.ToPyTorch(name => OptimizerLayout.GetOption(options, name)))
             {
-                group.HyperParameters[spec.Key] = spec.Get(options);
+                group.HyperParameters[key] = value;
             }
 
             group.HyperParameters[InitialLearningRateKey] = options.InitialLearningRate;
@@ -47,18 +46,20 @@ internal static class OptimizerStateTransfer
 
         for (int i = 0; i < stateDict.State.Count; i++)
         {
+            var state = stateDict.State[i];
             var entries = new Dictionary<string, object?>();
-            foreach (var spec in layout.State)
+            foreach (var key in layout.State)
             {
-                entries[spec.Key] = spec.Kind == StateKind.Step
-                    ? spec.Get(stateDict.State[i])
-                    : spec.Get(stateDict.State[i]) is Tensor t ? TensorRecord.FromTensor(t, $"optimizer state '{spec.Key}' of parameter {i}") : null;
+                var value = OptimizerLayout.Field(state, key).GetValue(state);
+                entries[key] = value is Tensor t ? TensorRecord.FromTensor(t, $"optimizer state '{key}' of parameter {i}") : value;
             }
 
             record.States[i] = entries;
         }
 
-        record.KeepsState = stateDict.Options.Any(layout.KeepsState) || record.States.Values.Any(entries => entries.Values.Any(value => value is not null));
+        // Only SGD without momentum keeps nothing (SGD with momentum that has not stepped yet still keeps its setting).
+        record.KeepsState = stateDict.Options.Any(o => o is not SGD.Options { momentum: null or 0.0 })
+            || record.States.Values.Any(entries => entries.Values.Any(value => value is not null));
         return record;
     }
 
@@ -67,7 +68,7 @@ internal static class OptimizerStateTransfer
     public static void Validate(OptimizerRecord record, optim.Optimizer optimizer)
     {
         var layout = LayoutOf(optimizer);
-        if (record.Kind is not null && OptimizerLayouts.FindByName(record.Kind) != layout)
+        if (record.Kind is not null && OptimizerLayout.FindByName(record.Kind) != layout)
         {
             throw Mismatch($"it holds {record.Kind} optimizer state, but the optimizer is {layout.Name}.");
         }
@@ -93,24 +94,33 @@ internal static class OptimizerStateTransfer
                 throw Mismatch($"parameter group {g} has {n} parameters in the file, but {count} in the optimizer.");
             }
 
-            RequireNumber(group, g, LearningRateKey, layout, required: true);
-            RequireNumber(group, g, InitialLearningRateKey, layout, required: false);
-            foreach (var spec in layout.HyperParameters)
+            foreach (var key in new[] { LearningRateKey, InitialLearningRateKey })
             {
-                if (!group.HyperParameters.TryGetValue(spec.Key, out var value))
+                bool present = group.HyperParameters.TryGetValue(key, out var rate);
+                if (!present && key == LearningRateKey)
                 {
-                    throw Mismatch($"parameter group {g} has no '{spec.Key}': the file's optimizer state is not for {layout.PyTorchName}.");
+                    throw Mismatch($"parameter group {g} has no '{key}': the file's optimizer state is not for {layout.PyTorchName}.");
                 }
 
-                bool ok = spec.Kind switch
+                if (present && (AsDouble(rate) is not double d || !double.IsFinite(d) || d < 0))
                 {
-                    HyperParameterKind.Number => AsDouble(value) is double d && double.IsFinite(d),
-                    HyperParameterKind.Boolean => value is bool,
-                    _ => value is double[] { Length: 2 } pair && pair.All(double.IsFinite),
-                };
+                    throw Mismatch($"'{key}' in parameter group {g} should be a non-negative number but is {DescribeValue(rate)}.");
+                }
+            }
+
+            foreach (var key in layout.HyperParameters)
+            {
+                if (!group.HyperParameters.TryGetValue(key, out var value))
+                {
+                    throw Mismatch($"parameter group {g} has no '{key}': the file's optimizer state is not for {layout.PyTorchName}.");
+                }
+
+                var (ok, expected) = OptimizerLayout.IsPair(key) ? (value is double[] { Length: 2 } pair && pair.All(double.IsFinite), "a pair of finite numbers")
+                    : layout.IsBoolean(key) ? (value is bool, "a bool")
+                    : (AsDouble(value) is double d && double.IsFinite(d), "a finite number");
                 if (!ok)
                 {
-                    throw Mismatch($"'{spec.Key}' in parameter group {g} should be {Describe(spec.Kind)} but is {DescribeValue(value)}.");
+                    throw Mismatch($"'{key}' in parameter group {g} should be {expected} but is {DescribeValue(value)}.");
                 }
             }
         }
@@ -125,9 +135,12 @@ internal static class OptimizerStateTransfer
             var parameter = parameters[index];
             foreach (var (key, value) in entries)
             {
-                var spec = layout.FindState(key)
-                    ?? throw Mismatch($"parameter {index} has optimizer state '{key}', which {layout.Name} does not keep: the file's optimizer state is not for {layout.PyTorchName}.");
-                if (spec.Kind == StateKind.Step)
+                if (!layout.State.Contains(key))
+                {
+                    throw Mismatch($"parameter {index} has optimizer state '{key}', which {layout.Name} does not keep: the file's optimizer state is not for {layout.PyTorchName}.");
+                }
+
+                if (key == OptimizerLayout.StepKey)
                 {
                     if (AsStep(value) is null)
                     {
@@ -151,13 +164,19 @@ internal static class OptimizerStateTransfer
         }
     }
 
-    /// <summary>Writes a validated record into the optimizer.</summary>
+    /// <summary>
+    /// Writes a validated record into the optimizer. Each parameter's state is first reset by TorchSharp's own
+    /// <c>Initialize</c> (step 0; the tensors TorchSharp preallocates zeroed, the others null), which is what a state
+    /// the file omits means (PyTorch omits unused buffers and the state of never-stepped parameters); then the file's
+    /// values replace it.
+    /// </summary>
     public static void Apply(OptimizerRecord record, optim.Optimizer optimizer)
     {
         var layout = LayoutOf(optimizer);
         var helper = (OptimizerHelper)optimizer;
-        var parameters = Groups(helper).SelectMany(g => g.Parameters.Select(p => (Parameter: p, Options: g.Options))).ToList();
+        var parameters = Groups(helper).SelectMany(g => g.Parameters).ToList();
         var stateDict = helper.state_dict();
+        var groupOfState = stateDict.StateIndexRef.SelectMany((indices, g) => indices.Select(_ => g)).ToList();
         for (int g = 0; g < record.Groups.Count; g++)
         {
             var values = record.Groups[g].HyperParameters;
@@ -165,28 +184,29 @@ internal static class OptimizerStateTransfer
             double lr = AsDouble(values[LearningRateKey])!.Value;
             options.LearningRate = lr;
             options.InitialLearningRate = values.TryGetValue(InitialLearningRateKey, out var initial) && AsDouble(initial) is double d ? d : lr;
-            foreach (var spec in layout.HyperParameters)
+            foreach (var key in layout.HyperParameters)
             {
-                var value = values[spec.Key];
-                spec.Set(options, spec.Kind == HyperParameterKind.Number ? AsDouble(value)!.Value : value!);
+                OptimizerLayout.SetOption(options, key, AsDouble(values[key]) is double number ? number : values[key]!);
             }
         }
 
         for (int i = 0; i < parameters.Count; i++)
         {
-            var (parameter, options) = parameters[i];
             var state = stateDict.State[i];
-            var entries = record.States.GetValueOrDefault(i) ?? [];
-            foreach (var spec in layout.State)
+            state.Initialize(stateDict.Options[groupOfState[i]]);
+            foreach (var (key, value) in record.States.GetValueOrDefault(i) ?? [])
             {
-                var value = entries.GetValueOrDefault(spec.Key);
-                if (spec.Kind == StateKind.Step)
+                var field = OptimizerLayout.Field(state, key);
+                if (key == OptimizerLayout.StepKey)
                 {
-                    spec.Set(state, AsStep(value) ?? 0L);
+                    field.SetValue(state, AsStep(value) ?? 0L);
                 }
-                else
+                else if (value is TensorRecord tensor)
                 {
-                    SetTensor(spec, state, parameter, value as TensorRecord, spec.ZerosWhenAbsent(options));
+                    using var scope = NewDisposeScope();
+                    var initialized = field.GetValue(state) as Tensor;
+                    field.SetValue(state, tensor.ToTensor().to(parameters[i].device).DetachFromDisposeScope());
+                    initialized?.Dispose();
                 }
             }
         }
@@ -212,102 +232,19 @@ internal static class OptimizerStateTransfer
         return number is double n && n >= 0 && n <= (1L << 53) && Math.Floor(n) == n ? (long)n : null;
     }
 
+    /// <summary>The value of a one-element float or int tensor (PyTorch's <c>step</c> tensor), through libtorch.</summary>
     private static double? ScalarOf(TensorRecord tensor)
     {
-        if (tensor.Data.Length != tensor.DType.Size)
+        if (tensor.Data.Length != tensor.DType.Size || tensor.DType.ScalarType is not (ScalarType.Float32 or ScalarType.Float64 or ScalarType.Int64 or ScalarType.Int32))
         {
             return null;
         }
 
-        var bytes = tensor.Data.AsSpan();
-        return tensor.DType.ScalarType switch
-        {
-            ScalarType.Float32 => BinaryPrimitives.ReadSingleLittleEndian(bytes),
-            ScalarType.Float64 => BinaryPrimitives.ReadDoubleLittleEndian(bytes),
-            ScalarType.Int64 => BinaryPrimitives.ReadInt64LittleEndian(bytes),
-            ScalarType.Int32 => BinaryPrimitives.ReadInt32LittleEndian(bytes),
-            _ => null,
-        };
-    }
-
-    private static void SetTensor(StateSpec spec, OptimizerState state, Parameter parameter, TensorRecord? record, bool zerosWhenAbsent)
-    {
-        var current = spec.Get(state) as Tensor;
-        if (record is null && !zerosWhenAbsent)
-        {
-            spec.Set(state, null);
-            current?.Dispose();
-            return;
-        }
-
-        bool reusable = current is not null && !current.IsInvalid && current.dtype == parameter.dtype && current.shape.SequenceEqual(parameter.shape)
-            && current.device_type == parameter.device_type && current.device_index == parameter.device_index;
-        if (reusable)
-        {
-            using var noGrad = no_grad();
-            if (record is null)
-            {
-                current!.zero_();
-            }
-            else
-            {
-                using var source = record.ToTensor();
-                current!.copy_(source);
-            }
-
-            return;
-        }
-
-        Tensor fresh;
-        if (record is null)
-        {
-            fresh = zeros_like(parameter);
-        }
-        else
-        {
-            fresh = record.ToTensor();
-            if (parameter.device_type != DeviceType.CPU)
-            {
-                var moved = fresh.to(parameter.device);
-                if (!ReferenceEquals(moved, fresh))
-                {
-                    fresh.Dispose();
-                }
-
-                fresh = moved;
-            }
-        }
-
-        spec.Set(state, fresh.DetachFromDisposeScope());
-        current?.Dispose();
+        using var value = tensor.ToTensor();
+        return value.ToDouble();
     }
 
     private static List<ParamGroup> Groups(OptimizerHelper optimizer) => optimizer.ParamGroups.Cast<ParamGroup>().ToList();
-
-    private static void RequireNumber(OptimizerGroupRecord group, int index, string key, OptimizerLayout layout, bool required)
-    {
-        if (!group.HyperParameters.TryGetValue(key, out var value))
-        {
-            if (required)
-            {
-                throw Mismatch($"parameter group {index} has no '{key}': the file's optimizer state is not for {layout.PyTorchName}.");
-            }
-
-            return;
-        }
-
-        if (AsDouble(value) is not double d || !double.IsFinite(d) || d < 0)
-        {
-            throw Mismatch($"'{key}' in parameter group {index} should be a non-negative number but is {DescribeValue(value)}.");
-        }
-    }
-
-    private static string Describe(HyperParameterKind kind) => kind switch
-    {
-        HyperParameterKind.Number => "a finite number",
-        HyperParameterKind.Boolean => "a bool",
-        _ => "a pair of finite numbers",
-    };
 
     private static string DescribeValue(object? value) => value switch
     {
@@ -316,8 +253,7 @@ internal static class OptimizerStateTransfer
         double or long => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!,
         double[] pair => $"({string.Join(", ", pair)})",
         TensorRecord t => $"a {t.DType} tensor {t.ShapeText}",
-        OpaqueValue o => $"a {o.TypeName}",
-        _ => value.GetType().Name,
+        _ => $"a {PickleReader.TypeName(value)}",
     };
 
     private static CheckpointDataException Mismatch(string message) => new(CheckpointProblem.OptimizerMismatch, message);

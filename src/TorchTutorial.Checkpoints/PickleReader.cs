@@ -7,7 +7,7 @@ namespace TorchTutorial.Checkpoints;
 /// Unpickles a PyTorch state_dict with Razorvine.Pickle, after <see cref="PickleSafetyScanner.Scan"/> has checked the
 /// whole pickle against the allow-list and routed its globals, dicts, SETITEMS and BUILDs here. The values are Razorvine's
 /// (null, bool, int, long, double, string, <c>object[]</c> tuples, <see cref="ArrayList"/> lists) and this file's
-/// (<see cref="PickleDict"/>, <see cref="PickleTensor"/>, <see cref="PickleStorage"/>, <see cref="PickleGlobal"/>);
+/// (<see cref="PickleDict"/>, <see cref="TensorRecord"/>, <see cref="PickleStorage"/>, <see cref="PickleGlobal"/>);
 /// only the three callables of the allow-list can be called, and each is implemented here: nothing named by the file
 /// is looked up or invoked.
 /// </summary>
@@ -63,7 +63,7 @@ internal sealed class PickleReader : Unpickler
         ArrayList => "list",
         PickleDict d => d.IsOrderedDict ? "OrderedDict" : "dict",
         Hashtable => "dict",
-        PickleTensor => "Tensor",
+        TensorRecord => "Tensor",
         PickleStorage => "storage",
         PickleGlobal g => g.FullName,
         _ => value.GetType().Name,
@@ -160,7 +160,7 @@ internal sealed class PickleGlobal(string fullName) : IObjectConstructor
     public object construct(object[] args) => FullName switch
     {
         PickleSafetyScanner.OrderedDict => args.Length == 0 ? new PickleDict(ordered: true) : throw PickleReader.Malformed("OrderedDict is called with arguments"),
-        PickleSafetyScanner.RebuildParameter => args is [PickleTensor parameter, bool, Hashtable]
+        PickleSafetyScanner.RebuildParameter => args is [TensorRecord parameter, bool, Hashtable]
             ? parameter
             : throw PickleReader.Malformed("_rebuild_parameter is called with arguments other than (tensor, requires_grad, hooks)"),
         PickleSafetyScanner.RebuildTensor => RebuildTensor(args),
@@ -170,7 +170,7 @@ internal sealed class PickleGlobal(string fullName) : IObjectConstructor
     };
 
     /// <summary><c>_rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])</c>.</summary>
-    private static PickleTensor RebuildTensor(object[] args)
+    private static TensorRecord RebuildTensor(object[] args)
     {
         if (args.Length is not (6 or 7) || args[0] is not PickleStorage storage || PickleReader.AsLong(args[1]) is not long offset
             || args[2] is not object[] sizeTuple || args[3] is not object[] strideTuple || args[4] is not bool || args[5] is not Hashtable
@@ -212,7 +212,7 @@ internal sealed class PickleGlobal(string fullName) : IObjectConstructor
             Gather(storage.Data, elementSize, offset, size, stride, data);
         }
 
-        return new PickleTensor(TensorRecord.Create(storage.DType, size, data, what));
+        return TensorRecord.Create(storage.DType, size, data, what);
     }
 
     /// <summary>Copies the elements of a strided view into <paramref name="target"/> in row-major order, a contiguous run at a time.</summary>
@@ -288,6 +288,3 @@ internal sealed class PickleDict(bool ordered) : Hashtable
 
 /// <summary>A tensor storage from the archive's <c>data/</c> folder, named by a persistent id.</summary>
 internal sealed record PickleStorage(TensorDType DType, string Key, byte[] Data);
-
-/// <summary>A tensor rebuilt by <c>torch._utils._rebuild_tensor_v2</c>, copied out of its storage.</summary>
-internal sealed record PickleTensor(TensorRecord Record);

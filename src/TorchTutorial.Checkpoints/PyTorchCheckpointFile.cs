@@ -69,7 +69,7 @@ internal static class PyTorchCheckpointFile
     /// <exception cref="CheckpointDataException">The file is truncated, damaged, unsafe or not a torch.save archive.</exception>
     public static CheckpointContent Read(byte[] file)
     {
-        if (CheckpointSniffer.Guess(file, out bool legacy) != CheckpointFormat.PyTorch)
+        if (Checkpoint.Guess(file, out bool legacy) != CheckpointFormat.PyTorch)
         {
             throw new CheckpointDataException(
                 CheckpointProblem.NotACheckpoint,
@@ -217,7 +217,7 @@ internal static class PyTorchCheckpointFile
 
         PickleDict? model;
         object? optimizer = null;
-        if (dict.Items.All(i => i.Value is PickleTensor) && (dict.Items.Count > 0 || dict.IsOrderedDict))
+        if (dict.Items.All(i => i.Value is TensorRecord) && (dict.Items.Count > 0 || dict.IsOrderedDict))
         {
             model = dict;
         }
@@ -238,14 +238,14 @@ internal static class PyTorchCheckpointFile
         var content = new CheckpointContent();
         foreach (var (key, value) in model.Items)
         {
-            if (key is not string name || value is not PickleTensor tensor)
+            if (key is not string name || value is not TensorRecord tensor)
             {
                 throw new CheckpointDataException(
                     CheckpointProblem.NotACheckpoint,
                     $"its state_dict maps {PickleReader.TypeName(key)} '{key}' to a {PickleReader.TypeName(value)}; a state_dict maps names to tensors.");
             }
 
-            content.ModelTensors.Add(new(name, tensor.Record));
+            content.ModelTensors.Add(new(name, tensor));
         }
 
         if (optimizer is not null)
@@ -309,7 +309,7 @@ internal static class PyTorchCheckpointFile
             foreach (var (entryKey, entryValue) in entries.Items)
             {
                 converted[entryKey as string ?? throw CheckpointDataException.Corrupt("its optimizer state_dict has a non-string state key.")] =
-                    entryValue is PickleTensor tensor ? tensor.Record : Plain(entryValue, allowTuples: false);
+                    entryValue as TensorRecord ?? Plain(entryValue, allowTuples: false);
             }
 
             result.States[position] = converted;
@@ -318,17 +318,17 @@ internal static class PyTorchCheckpointFile
         return result;
     }
 
+    /// <summary>Ints as long and (in a param group) a tuple of numbers as <c>double[]</c>; anything else as unpickled, for validation to judge.</summary>
     private static object? Plain(object? value, bool allowTuples) => value switch
     {
-        null or bool or double => value,
         int or long => PickleReader.AsLong(value),
-        object[] tuple when allowTuples && tuple.All(i => i is int or long or double) => tuple.Select(i => OptimizerStateTransfer.AsDouble(i is int n ? (long)n : i)!.Value).ToArray(),
-        _ => new OpaqueValue(PickleReader.TypeName(value)),
+        object[] tuple when allowTuples && tuple.All(i => i is int or long or double) => tuple.Select(Convert.ToDouble).ToArray(),
+        _ => value,
     };
 
     private static Dictionary<object, object?> OptimizerStateDict(OptimizerRecord record)
     {
-        var layout = record.Kind is null ? null : OptimizerLayouts.FindByName(record.Kind);
+        var layout = record.Kind is null ? null : OptimizerLayout.FindByName(record.Kind);
         var state = new Dictionary<object, object?>();
         foreach (var (index, entries) in record.States.OrderBy(s => s.Key))
         {

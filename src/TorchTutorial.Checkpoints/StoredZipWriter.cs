@@ -69,10 +69,7 @@ internal sealed class StoredZipWriter
         BinaryPrimitives.WriteUInt16LittleEndian(field, PaddingFieldId);
         BinaryPrimitives.WriteUInt16LittleEndian(field[2..], (ushort)padding);
         output.Write(field);
-        for (int i = 0; i < padding; i++)
-        {
-            output.WriteByte((byte)'Z');
-        }
+        output.Write(Enumerable.Repeat((byte)'Z', padding).ToArray());
 
         output.Write(data);
         entries.Add((nameBytes, crc, (uint)data.Length, (uint)offset));

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace TorchTutorial.Checkpoints;
@@ -6,54 +7,31 @@ namespace TorchTutorial.Checkpoints;
 /// An element type a checkpoint can hold, with its names in each format: TorchSharp's <see cref="ScalarType"/> code,
 /// the safetensors dtype string and PyTorch's legacy storage class (<c>torch.FloatStorage</c>, ...).
 /// </summary>
-internal sealed class TensorDType
+/// <param name="ScalarType">TorchSharp's element type.</param>
+/// <param name="SafeTensorsName">The safetensors dtype string (<c>F32</c>, <c>F64</c>, ...).</param>
+/// <param name="StorageName">PyTorch's storage class in module <c>torch</c> (<c>FloatStorage</c>, ...).</param>
+/// <param name="Name">PyTorch's name (<c>float32</c>, ...), for messages.</param>
+internal sealed record TensorDType(ScalarType ScalarType, string SafeTensorsName, string StorageName, string Name)
 {
     private static readonly TensorDType[] All =
     [
-        new(ScalarType.Float32, 4, "F32", "FloatStorage", "float32"),
-        new(ScalarType.Float64, 8, "F64", "DoubleStorage", "float64"),
-        new(ScalarType.Float16, 2, "F16", "HalfStorage", "float16"),
-        new(ScalarType.BFloat16, 2, "BF16", "BFloat16Storage", "bfloat16"),
-        new(ScalarType.Int64, 8, "I64", "LongStorage", "int64"),
-        new(ScalarType.Int32, 4, "I32", "IntStorage", "int32"),
-        new(ScalarType.Int16, 2, "I16", "ShortStorage", "int16"),
-        new(ScalarType.Int8, 1, "I8", "CharStorage", "int8"),
-        new(ScalarType.Byte, 1, "U8", "ByteStorage", "uint8"),
-        new(ScalarType.Bool, 1, "BOOL", "BoolStorage", "bool"),
+        new(ScalarType.Float32, "F32", "FloatStorage", "float32"),
+        new(ScalarType.Float64, "F64", "DoubleStorage", "float64"),
+        new(ScalarType.Float16, "F16", "HalfStorage", "float16"),
+        new(ScalarType.BFloat16, "BF16", "BFloat16Storage", "bfloat16"),
+        new(ScalarType.Int64, "I64", "LongStorage", "int64"),
+        new(ScalarType.Int32, "I32", "IntStorage", "int32"),
+        new(ScalarType.Int16, "I16", "ShortStorage", "int16"),
+        new(ScalarType.Int8, "I8", "CharStorage", "int8"),
+        new(ScalarType.Byte, "U8", "ByteStorage", "uint8"),
+        new(ScalarType.Bool, "BOOL", "BoolStorage", "bool"),
     ];
-
-    private TensorDType(ScalarType scalarType, int size, string safeTensorsName, string storageName, string name)
-    {
-        ScalarType = scalarType;
-        Size = size;
-        SafeTensorsName = safeTensorsName;
-        StorageName = storageName;
-        Name = name;
-    }
 
     /// <summary>float32.</summary>
     public static TensorDType Float32 { get; } = All[0];
 
-    /// <summary>float64.</summary>
-    public static TensorDType Float64 { get; } = All[1];
-
-    /// <summary>int64.</summary>
-    public static TensorDType Int64 { get; } = All[4];
-
-    /// <summary>TorchSharp's element type.</summary>
-    public ScalarType ScalarType { get; }
-
     /// <summary>Bytes per element.</summary>
-    public int Size { get; }
-
-    /// <summary>The safetensors dtype string (<c>F32</c>, <c>F64</c>, ...).</summary>
-    public string SafeTensorsName { get; }
-
-    /// <summary>PyTorch's storage class in module <c>torch</c> (<c>FloatStorage</c>, ...).</summary>
-    public string StorageName { get; }
-
-    /// <summary>PyTorch's name (<c>float32</c>, ...), for messages.</summary>
-    public string Name { get; }
+    public int Size => ScalarType.ElementSize();
 
     /// <summary>The names of every supported type, for messages.</summary>
     public static string SupportedNames => string.Join(", ", All.Select(d => d.Name));

@@ -100,10 +100,6 @@ internal sealed class TensorRecord
         return tensor;
     }
 
-    /// <summary>True when both have the same type, shape and bytes.</summary>
-    public bool ContentEquals(TensorRecord other) =>
-        DType == other.DType && Shape.SequenceEqual(other.Shape) && Data.AsSpan().SequenceEqual(other.Data);
-
     /// <summary>Formats a shape as PyTorch prints it: <c>[100, 1000]</c>.</summary>
     public static string FormatShape(IEnumerable<long> shape) => "[" + string.Join(", ", shape) + "]";
 }

@@ -134,11 +134,11 @@ internal static class TorchSharpCheckpointFile
         cursor.Context = "the optimizer's name";
         string name = cursor.ReadString(256);
         bool plausible = name.Length > 0 && name.All(char.IsAsciiLetterOrDigit);
-        var layout = OptimizerLayouts.FindByName(name)
+        var layout = OptimizerLayout.FindByName(name)
             ?? throw new CheckpointDataException(
                 plausible ? CheckpointProblem.Unsupported : CheckpointProblem.Corrupt,
                 plausible
-                    ? $"after the model's tensors it holds the state of a '{name}' optimizer; supported optimizers: {OptimizerLayouts.SupportedNames}."
+                    ? $"after the model's tensors it holds the state of a '{name}' optimizer; supported optimizers: {OptimizerLayout.SupportedNames}."
                     : $"unrecognised bytes follow the model's tensors at byte {cursor.Position}.");
         cursor.Context = $"the {name} optimizer state";
         long groups = cursor.ReadLeb128();
@@ -155,22 +155,12 @@ internal static class TorchSharpCheckpointFile
             var group = new OptimizerGroupRecord();
             group.HyperParameters[OptimizerStateTransfer.InitialLearningRateKey] = cursor.ReadDouble();
             group.HyperParameters[OptimizerStateTransfer.LearningRateKey] = cursor.ReadDouble();
-            var pairs = new Dictionary<string, double[]>();
-            foreach (string entry in layout.TorchSharpOptionOrder)
+            var fields = layout.TorchSharpOptionOrder.ToDictionary(
+                field => field,
+                field => layout.IsBoolean(field) ? (object)cursor.ReadBoolean() : cursor.ReadDouble());
+            foreach (var (key, value) in layout.ToPyTorch(field => fields[field]))
             {
-                int dot = entry.IndexOf('.', StringComparison.Ordinal);
-                if (dot >= 0)
-                {
-                    string key = entry[..dot];
-                    var pair = pairs.TryGetValue(key, out var p) ? p : pairs[key] = new double[2];
-                    pair[entry[(dot + 1)..] == "0" ? 0 : 1] = cursor.ReadDouble();
-                    group.HyperParameters[key] = pair;
-                }
-                else
-                {
-                    var spec = layout.FindHyperParameter(entry)!;
-                    group.HyperParameters[entry] = spec.Kind == HyperParameterKind.Boolean ? cursor.ReadBoolean() : cursor.ReadDouble();
-                }
+                group.HyperParameters[key] = value;
             }
 
             record.Groups.Add(group);
@@ -180,15 +170,12 @@ internal static class TorchSharpCheckpointFile
         {
             cursor.Context = $"the {name} optimizer state of parameter {i}";
             var entries = new Dictionary<string, object?>();
-            foreach (var spec in layout.State)
+            foreach (var key in layout.State)
             {
-                string what = $"optimizer state '{spec.Key}' of parameter {i}";
-                entries[spec.Key] = spec.Encoding switch
-                {
-                    TorchSharpEncoding.Int64 => ReadStep(cursor, what),
-                    TorchSharpEncoding.Tensor => ReadTensor(cursor, what),
-                    _ => cursor.ReadBoolean() ? ReadTensor(cursor, what) : null,
-                };
+                string what = $"optimizer state '{key}' of parameter {i}";
+                entries[key] = key == OptimizerLayout.StepKey ? (object)ReadStep(cursor, what)
+                    : !layout.ConditionalState.Contains(key) || cursor.ReadBoolean() ? ReadTensor(cursor, what)
+                    : null;
             }
 
             record.States[i] = entries;

@@ -32,6 +32,9 @@ public sealed class OptimizerResumeTests
         yield return new("RMSprop momentum centered", p => optim.RMSProp(p, 1e-3, momentum: 0.5, centered: true));
     }
 
+    /// <summary>The optimizers above that keep state (all but plain SGD).</summary>
+    public static IEnumerable<OptimizerFactory> StatefulOptimizers() => Optimizers().Where(o => o.KeepsState);
+
     [Test]
     public void TrainSaveLoadTrain_GivesExactlyTheLossesOfAnUninterruptedRun(
         [ValueSource(typeof(CheckpointTestSupport), nameof(OptimizerFormats))] CheckpointFormat format,
@@ -67,6 +70,33 @@ public sealed class OptimizerResumeTests
             Assert.That(before.Concat(after), Is.EqualTo(expected), "exactly the uninterrupted losses");
             Assert.That(Snapshot(resumedOptimizer), Is.EqualTo(Snapshot(uninterruptedOptimizer)), "and exactly the same optimizer state at the end");
         });
+    }
+
+    /// <summary>
+    /// PyTorch omits the state of parameters that never stepped: loading such a file resets a trained optimizer's state
+    /// to what a fresh optimizer holds (step 0, the buffers TorchSharp preallocates zeroed, the others null).
+    /// </summary>
+    [Test]
+    public void Load_OfAPyTorchFileWithoutPerParameterState_GivesAFreshOptimizersState([ValueSource(nameof(StatefulOptimizers))] OptimizerFactory make)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(99);
+        var x = randn(16, DIn);
+        var y = randn(16, DOut);
+        using var source = TwoLayerNet(1);
+        using var fresh = make.Create(source.parameters());
+        var record = OptimizerStateTransfer.Capture(fresh);
+        record.States.Clear();
+        string path = Path.Combine(folder, "never_stepped.pt");
+        File.WriteAllBytes(path, PyTorchCheckpointFile.Write(new CheckpointContent(ModelState.Capture(source), record)));
+
+        using var target = TwoLayerNet(2);
+        using var trained = make.Create(target.parameters());
+        Train(target, trained, x, y, StepsBefore);
+        Assume.That(Snapshot(trained), Is.Not.EqualTo(Snapshot(fresh)), "training changed the state");
+        Checkpoint.Load(path, target, trained);
+
+        Assert.That(Snapshot(trained), Is.EqualTo(Snapshot(fresh)));
     }
 
     [Test]
