@@ -1,7 +1,11 @@
 # -*- coding: utf-8 -*-
 """Side by side, in one run: the C# examples program (ours), the tutorial's file-based app (tutorial/X.cs: the same
-script as a plain loop on TorchSharp, raw TorchSharp), Debian's PyTorch on its reference BLAS and the same PyTorch on
-OpenBLAS (LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp), per section; for optim also ours with --fused.
+script as a plain loop on TorchSharp, raw TorchSharp), Debian's PyTorch on the reference BLAS
+(LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas) and the same PyTorch on OpenBLAS
+(LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp), per section; for optim also ours with --fused. Each BLAS is
+chosen by LD_LIBRARY_PATH, as tests/Parity/generate_references.py chooses it, because Debian's libblas.so.3 is an
+alternative that installing OpenBLAS switches to OpenBLAS; a probe checks that torch loads each from its directory and
+the result records the files it loaded.
 The sections come from the workbench's one list (SectionCatalog, through the benchmark program's `catalog` mode): every
 training section of the two-layer series whose script has a PyTorch copy in tests/Parity/scripts and an app in tutorial/.
 
@@ -44,6 +48,10 @@ import sys
 import time
 
 OPENBLAS = "/usr/lib/x86_64-linux-gnu/openblas-openmp"
+REFERENCE_BLAS = "/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack"
+# Prints the BLAS libraries torch has loaded: every mapped file whose name has "blas" in it.
+BLAS_PROBE = ("import torch; torch.ones(2, 2) @ torch.ones(2, 2); "
+              "print('\\n'.join(sorted({l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l.split()[-1]})))")
 MEMORY_SECTIONS = ["optim", "autograd", "nn", "module"]
 
 
@@ -65,6 +73,16 @@ def openblas_core(env):
                          env=dict(env, OPENBLAS_VERBOSE="2"), capture_output=True, text=True)
     cores = [line.split(":", 1)[1].strip() for line in (out.stdout + out.stderr).splitlines() if line.startswith("Core:")]
     return cores[-1] if cores else "?"
+
+
+def loaded_blas(env, directory):
+    """The BLAS files torch loads under env; fails unless every one comes from directory."""
+    proc = subprocess.run(["/usr/bin/python3", "-c", BLAS_PROBE], env=env, capture_output=True, text=True)
+    files = [line for line in proc.stdout.splitlines() if line.strip()]
+    if proc.returncode != 0 or not files or any(not os.path.realpath(f).startswith(directory + "/") for f in files):
+        raise RuntimeError(f"torch under LD_LIBRARY_PATH={env.get('LD_LIBRARY_PATH')} loaded {files or 'no BLAS'}, not a BLAS from {directory} "
+                           f"(exit {proc.returncode}{': ' + proc.stderr.strip()[-300:] if proc.returncode else ''}); install libblas3 and libopenblas0-openmp")
+    return files
 
 
 def catalog(bench, repo):
@@ -146,8 +164,13 @@ def main():
     base = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
     base.pop("LD_LIBRARY_PATH", None)
     base.pop("OPENBLAS_CORETYPE", None)   # "as installed" means OpenBLAS's own choice
+    reference = dict(base, LD_LIBRARY_PATH=REFERENCE_BLAS)
     openblas = dict(base, LD_LIBRARY_PATH=OPENBLAS)
     have_openblas = os.path.isdir(OPENBLAS)
+    libraries = {"referenceBlasFiles": loaded_blas(reference, "/usr/lib/x86_64-linux-gnu/blas")}
+    if have_openblas:
+        libraries["openBlasFiles"] = loaded_blas(openblas, OPENBLAS)
+    print(f"BLAS files: {libraries}", flush=True)
     best_core = best_openblas_core() if have_openblas else None
     tuned = dict(openblas, OPENBLAS_CORETYPE=best_core) if best_core else None
     cores = {}
@@ -166,7 +189,7 @@ def main():
         variants = {
             "ours": (cs([]), base, args.cs_long),
             "torchsharp": (None, base, app_steps),
-            "pytorchReference": (py, base, args.long),
+            "pytorchReference": (py, reference, args.long),
         }
         if have_openblas:
             variants["pytorchOpenBlas"] = (py, openblas, args.openblas_long)
@@ -216,7 +239,7 @@ def main():
             f"  {name} {row[name + 'CpuMsPerStep']:7.4f} (x{row[name + 'OverOurs']:5.2f} [{row[name + 'OverOursMin']:.2f}, {row[name + 'OverOursMax']:.2f}])"
             for name in names if name != "ours") + f"  load {row['loadAverage']:.1f}", flush=True)
 
-    result = {"steps": rows, "openBlasCoreType": best_core, **cores}
+    result = {"steps": rows, "openBlasCoreType": best_core, **cores, **libraries}
     if args.memory:
         memory = []
         for section in MEMORY_SECTIONS:

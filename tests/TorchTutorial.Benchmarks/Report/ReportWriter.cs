@@ -80,7 +80,7 @@ public static class ReportWriter
         md.AppendLine($"| .NET | SDK {r.M("DOTNET_SDK")}, {r.Environment?.Framework ?? "?"}, GC {r.Environment?.GcMode ?? "?"} |");
         md.AppendLine($"| TorchSharp | {r.Environment?.TorchSharpVersion ?? r.M("TORCHSHARP")} |");
         md.AppendLine($"| libtorch | libtorch-cpu {r.M("LIBTORCH_CPU")} (pytorch.org build: {r.M("LIBTORCH_BLAS")}; OpenMP through its bundled libgomp); default intra-op threads on this machine: {r.Environment?.LibtorchDefaultThreads.ToString(Inv) ?? "?"} |");
-        md.AppendLine($"| PyTorch | {r.M("PYTORCH_VERSION")} from Debian's python3-torch {r.M("PYTORCH_DEB")} ({r.M("PYTHON")}), built with `BLAS_INFO={r.M("PYTORCH_BLAS_INFO")}`: its matrix products go to {r.M("PYTORCH_BLAS")} |");
+        md.AppendLine($"| PyTorch | {r.M("PYTORCH_VERSION")} from Debian's python3-torch {r.M("PYTORCH_DEB")} ({r.M("PYTHON")}), built with `BLAS_INFO={r.M("PYTORCH_BLAS_INFO")}`: its matrix products go to `libblas.so.3`, which the system's alternative points at {r.M("PYTORCH_BLAS")}; §8 chooses the BLAS per run by `LD_LIBRARY_PATH` |");
         md.AppendLine($"| BenchmarkDotNet | {r.M("BDN_VERSION")}, in-process toolchain |");
         md.AppendLine();
         md.AppendLine("**A shared machine.** Other work ran on the same 2 cores during this run (the 1-minute load average around every phase is in the table below; " +
@@ -585,16 +585,16 @@ public static class ReportWriter
         string autoCore = r.Peers?.OpenBlasCore ?? "?";
         string tunedCore = r.Peers?.OpenBlasTunedCore ?? "?";
         bool haveTuned = p0.PytorchOpenBlasTunedCpuMsPerStep is not null;
-        // The "reference" variant runs PyTorch on the system libblas.so.3 (no LD_LIBRARY_PATH). Debian's alternatives point that at the
-        // reference BLAS unless an optimised BLAS (OpenBLAS, BLIS) of higher priority is installed; then the column is that BLAS again.
-        string systemBlas = r.M("PYTORCH_BLAS");
-        bool systemIsReference = !systemBlas.Contains("openblas", StringComparison.OrdinalIgnoreCase) && !systemBlas.Contains("blis", StringComparison.OrdinalIgnoreCase);
-        string sys = systemIsReference ? "reference BLAS" : "system libblas.so.3";
-        string sysShort = systemIsReference ? "reference" : "system BLAS";
+        // Each PyTorch variant picks its BLAS by LD_LIBRARY_PATH (Debian's libblas.so.3 alternative may point anywhere); the
+        // probe's files say what was loaded. Results from before the probe ran the reference column on the alternative.
+        string referenceFiles = r.Peers?.ReferenceBlasFiles is { Count: > 0 } rf ? string.Join(", ", rf.Select(f => $"`{f}`")) : "(not recorded)";
+        string openBlasFiles = r.Peers?.OpenBlasFiles is { Count: > 0 } of ? string.Join(", ", of.Select(f => $"`{f}`")) : "(not recorded)";
+        const string sys = "reference BLAS";
+        const string sysShort = "reference";
         md.AppendLine("In one run (`pytorch_steps.py`), per section: **ours**, the C# examples program (`--threads 1 --format tutorial`, the scripts' output); " +
             "**raw TorchSharp**, the tutorial's own app for the script (`tutorial/X.cs`, the plain loop on TorchSharp, built in Release; it prints what ours " +
             "prints, and like every tutorial app it does not call `NativeHeap.Tune()`, so it runs on glibc's allocator defaults, §3's *before*, where ours runs tuned); the note's scripts " +
-            $"(`tests/Parity/scripts/*.py`, printing `t loss` every step, `--threads 1`) in Debian's PyTorch on the **{sys}** (`libblas.so.3` as Debian's alternatives pick it), and the same PyTorch on " +
+            $"(`tests/Parity/scripts/*.py`, printing `t loss` every step, `--threads 1`) in Debian's PyTorch on the **reference BLAS** (`LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack`), and the same PyTorch on " +
             "**OpenBLAS** (`LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp`) twice: as installed, and **tuned**, with " +
             $"`OPENBLAS_CORETYPE={coreType}` (see below); for optim also ours with `--fused`. Every program runs " +
             $"as a whole process, {p0.ShortSteps} steps and {p0.OursLongSteps} (ours), {p0.TorchsharpLongSteps} (the apps), {p0.PytorchOpenBlasLongSteps?.ToString(Inv) ?? "–"} (OpenBLAS) or " +
@@ -611,14 +611,11 @@ public static class ReportWriter
             "milliseconds from run to run. Spread over a few hundred steps, that is a tenth of an OpenBLAS step, enough to move a ratio by a third between " +
             "two runs of the same commit; spread over 2,000 it is a few per cent. The brackets show how far the paired ratios still moved in this run.");
         md.AppendLine();
-        md.AppendLine($"**The BLAS difference, plainly.** Debian's python3-torch is built with `BLAS_INFO={r.M("PYTORCH_BLAS_INFO")}`; its matrix products call the system " +
-            $"`libblas.so.3`, which here is {systemBlas}" +
-            (systemIsReference
-                ? ": portable Fortran loops, neither vectorised nor blocked for cache. "
-                : $". That is not the reference BLAS: Debian's alternatives (`update-alternatives --display libblas.so.3-x86_64-linux-gnu`) point `libblas.so.3` " +
-                  "at the highest-priority BLAS installed, so on this machine the *system libblas.so.3* column is OpenBLAS as installed a second time (started " +
-                  $"without `LD_LIBRARY_PATH`, and with {p0.PytorchReferenceLongSteps} long steps where the OpenBLAS columns have {p0.PytorchOpenBlasLongSteps?.ToString(Inv) ?? "–"}), " +
-                  "and the reference BLAS was not measured. ") +
+        md.AppendLine($"**The BLAS difference, plainly.** Debian's python3-torch is built with `BLAS_INFO={r.M("PYTORCH_BLAS_INFO")}`: its matrix products call " +
+            "`libblas.so.3`, whichever the loader finds first. Debian's alternatives point the system's `libblas.so.3` at the highest-priority BLAS installed " +
+            $"(here {r.M("PYTORCH_BLAS")}), so `pytorch_steps.py` chooses each column's BLAS by `LD_LIBRARY_PATH`, as the parity references' generator does, " +
+            $"and checks what torch loaded: the reference BLAS columns loaded {referenceFiles} (portable Fortran loops, neither vectorised nor blocked for " +
+            $"cache), the OpenBLAS columns {openBlasFiles}. " +
             $"libtorch-cpu " +
             $"{r.M("LIBTORCH_CPU")} from pytorch.org links {r.M("LIBTORCH_BLAS")}. OpenBLAS picks its kernels by the CPU model at load time " +
             $"(`OPENBLAS_VERBOSE=2` prints the choice): here, as installed, it chose **{autoCore}**; with `OPENBLAS_CORETYPE={coreType}` (the newest kernel set " +

@@ -161,8 +161,10 @@ public sealed class ResultFiles
 /// <param name="OpenBlasCoreType">The OPENBLAS_CORETYPE the tuned OpenBLAS runs used, from the CPU's flags.</param>
 /// <param name="OpenBlasCore">The kernel set OpenBLAS chose by itself (OPENBLAS_VERBOSE=2).</param>
 /// <param name="OpenBlasTunedCore">The kernel set it ran with OPENBLAS_CORETYPE set.</param>
+/// <param name="ReferenceBlasFiles">The BLAS files torch loaded for the reference-BLAS runs (a probe under their LD_LIBRARY_PATH).</param>
+/// <param name="OpenBlasFiles">The BLAS files torch loaded for the OpenBLAS runs.</param>
 public sealed record PeerResults(List<PyTorchRow> Steps, List<CliMemoryRow>? Memory, string? OpenBlasCoreType = null, string? OpenBlasCore = null,
-    string? OpenBlasTunedCore = null);
+    string? OpenBlasTunedCore = null, List<string>? ReferenceBlasFiles = null, List<string>? OpenBlasFiles = null);
 
 /// <summary>
 /// One section side by side from pytorch_steps.py: ours (the examples program), raw TorchSharp (the section's tutorial app,
