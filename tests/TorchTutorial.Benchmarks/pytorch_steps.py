@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 """Side by side, in one run: the C# examples program (ours), the tutorial's file-based app (tutorial/X.cs: the same
 script as a plain loop on TorchSharp, raw TorchSharp), Debian's PyTorch on the reference BLAS
-(LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas) and the same PyTorch on OpenBLAS
+(LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack) and the same PyTorch on OpenBLAS
 (LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp), per section; for optim also ours with --fused. Each BLAS is
 chosen by LD_LIBRARY_PATH, as tests/Parity/generate_references.py chooses it, because Debian's libblas.so.3 is an
 alternative that installing OpenBLAS switches to OpenBLAS; a probe checks that torch loads each from its directory and
