@@ -31,6 +31,8 @@ import time
 
 import torch
 
+import blas_libraries   # beside this script
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 SCRIPTS_DIR = os.path.join(HERE, "scripts")
@@ -112,19 +114,8 @@ RESULT_LINE = re.compile(r"^Result: y = \S.*$")
 LINE = re.compile(r"^(\d+) (\S+)$")
 
 
-# BLAS name -> (LD_LIBRARY_PATH that selects it, the directory its libblas.so.3 must be loaded from, output folder).
-# Debian's libblas.so.3 is an alternative (update-alternatives) that installing OpenBLAS switches to OpenBLAS, so
-# neither library is left to the system's choice.
-BLAS_LIBRARIES = {
-    "reference": ("/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack",
-                  "/usr/lib/x86_64-linux-gnu/blas/", REFERENCES_DIR),
-    "openblas": ("/usr/lib/x86_64-linux-gnu/openblas-openmp",
-                 "/usr/lib/x86_64-linux-gnu/openblas-openmp/", os.path.join(REFERENCES_DIR, "openblas")),
-}
-
-# Prints the BLAS libraries torch has loaded: every mapped file whose name has "blas" in it.
-BLAS_PROBE = ("import torch\n"
-              "print('\\n'.join(sorted({l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l.split()[-1]})))")
+# BLAS name -> the folder its references go to. Which BLAS a run uses, and the check of it: blas_libraries.py.
+OUTPUT_FOLDERS = {"reference": REFERENCES_DIR, "openblas": os.path.join(REFERENCES_DIR, "openblas")}
 
 
 class GenerationError(Exception):
@@ -166,21 +157,15 @@ def parse_losses(where, stdout, steps, log_every=1):
 
 
 def environment(blas, threads):
-    library_path = BLAS_LIBRARIES[blas][0]
-    return dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads), LD_LIBRARY_PATH=library_path)
+    return blas_libraries.environment(blas, dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads)))
 
 
 def probe_blas(blas):
     """The BLAS library files torch loads under `blas`'s environment; fails unless all come from its directory."""
-    proc = subprocess.run([sys.executable, "-c", BLAS_PROBE], cwd=REPO_ROOT, env=environment(blas, 1),
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise GenerationError(f"BLAS probe ({blas}) exited {proc.returncode}\n{proc.stderr}")
-    files = proc.stdout.split()
-    directory = BLAS_LIBRARIES[blas][1]
-    if not files or any(not f.startswith(directory) for f in files):
-        raise GenerationError(f"BLAS probe ({blas}): torch loaded {files or 'no BLAS'}, expected files under {directory}")
-    return files
+    try:
+        return blas_libraries.probe(blas, environment(blas, 1), REPO_ROOT)
+    except blas_libraries.BlasProbeError as e:
+        raise GenerationError(str(e)) from None
 
 
 def execute(where, argv, threads, blas):
@@ -202,7 +187,7 @@ def run(section, script, set_name, options, generated, blas):
         "set": set_name,
         "script": script,
         "options": {name: options[name] for name in OPTION_ORDER},
-        "command": f"LD_LIBRARY_PATH={BLAS_LIBRARIES[blas['name']][0]} " + " ".join(argv),
+        "command": f"LD_LIBRARY_PATH={blas_libraries.LIBRARIES[blas['name']][0]} " + " ".join(argv),
         "blas": blas,
         "torch_version": torch.__version__,
         "python_version": platform.python_version(),
@@ -236,7 +221,7 @@ def run_poly(section, script, set_name, options, generated, step_comparable, bla
         "set": set_name,
         "script": script,
         "options": {name: options[name] for name in POLY_OPTION_ORDER},
-        "command": f"LD_LIBRARY_PATH={BLAS_LIBRARIES[blas['name']][0]} " + " ".join(argv),
+        "command": f"LD_LIBRARY_PATH={blas_libraries.LIBRARIES[blas['name']][0]} " + " ".join(argv),
         "blas": blas,
         "torch_version": torch.__version__,
         "python_version": platform.python_version(),
@@ -267,10 +252,10 @@ def main():
     parser = argparse.ArgumentParser(description="Regenerate tests/Parity/references from real PyTorch.")
     parser.add_argument("--only", metavar="SECTION[,SECTION]",
                         help="regenerate only these sections (C# names, e.g. poly-nn,poly-optim); the other references are not touched")
-    parser.add_argument("--blas", choices=["both"] + list(BLAS_LIBRARIES), default="both",
+    parser.add_argument("--blas", choices=["both"] + list(blas_libraries.LIBRARIES), default="both",
                         help="record on this BLAS library only (default: both, each into its own folder)")
     args = parser.parse_args()
-    libraries = list(BLAS_LIBRARIES) if args.blas == "both" else [args.blas]
+    libraries = list(blas_libraries.LIBRARIES) if args.blas == "both" else [args.blas]
     known = [s[0] for s in SECTIONS] + [s[0] for s in POLY_SECTIONS]
     only = None
     if args.only:
@@ -296,7 +281,7 @@ def main():
                   f"({time.monotonic() - t0:.1f}s)", file=sys.stderr)
     # Write only once every run has succeeded.
     for doc in documents:
-        folder = BLAS_LIBRARIES[doc["blas"]["name"]][2]
+        folder = OUTPUT_FOLDERS[doc["blas"]["name"]]
         os.makedirs(folder, exist_ok=True)
         path = os.path.join(folder, f"{doc['section']}.{doc['set']}.json")
         with open(path, "w", encoding="utf-8") as f:

@@ -47,11 +47,9 @@ import subprocess
 import sys
 import time
 
-OPENBLAS = "/usr/lib/x86_64-linux-gnu/openblas-openmp"
-REFERENCE_BLAS = "/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack"
-# Prints the BLAS libraries torch has loaded: every mapped file whose name has "blas" in it.
-BLAS_PROBE = ("import torch; torch.ones(2, 2) @ torch.ones(2, 2); "
-              "print('\\n'.join(sorted({l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l.split()[-1]})))")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Parity"))
+import blas_libraries   # tests/Parity/blas_libraries.py: the BLAS table and probe the parity generator uses
+
 MEMORY_SECTIONS = ["optim", "autograd", "nn", "module"]
 
 
@@ -73,16 +71,6 @@ def openblas_core(env):
                          env=dict(env, OPENBLAS_VERBOSE="2"), capture_output=True, text=True)
     cores = [line.split(":", 1)[1].strip() for line in (out.stdout + out.stderr).splitlines() if line.startswith("Core:")]
     return cores[-1] if cores else "?"
-
-
-def loaded_blas(env, directory):
-    """The BLAS files torch loads under env; fails unless every one comes from directory."""
-    proc = subprocess.run(["/usr/bin/python3", "-c", BLAS_PROBE], env=env, capture_output=True, text=True)
-    files = [line for line in proc.stdout.splitlines() if line.strip()]
-    if proc.returncode != 0 or not files or any(not os.path.realpath(f).startswith(directory + "/") for f in files):
-        raise RuntimeError(f"torch under LD_LIBRARY_PATH={env.get('LD_LIBRARY_PATH')} loaded {files or 'no BLAS'}, not a BLAS from {directory} "
-                           f"(exit {proc.returncode}{': ' + proc.stderr.strip()[-300:] if proc.returncode else ''}); install libblas3 and libopenblas0-openmp")
-    return files
 
 
 def catalog(bench, repo):
@@ -164,12 +152,12 @@ def main():
     base = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
     base.pop("LD_LIBRARY_PATH", None)
     base.pop("OPENBLAS_CORETYPE", None)   # "as installed" means OpenBLAS's own choice
-    reference = dict(base, LD_LIBRARY_PATH=REFERENCE_BLAS)
-    openblas = dict(base, LD_LIBRARY_PATH=OPENBLAS)
-    have_openblas = os.path.isdir(OPENBLAS)
-    libraries = {"referenceBlasFiles": loaded_blas(reference, "/usr/lib/x86_64-linux-gnu/blas")}
+    reference = blas_libraries.environment("reference", base)
+    openblas = blas_libraries.environment("openblas", base)
+    have_openblas = os.path.isdir(blas_libraries.LIBRARIES["openblas"][1])
+    libraries = {"referenceBlasFiles": blas_libraries.probe("reference", reference)}
     if have_openblas:
-        libraries["openBlasFiles"] = loaded_blas(openblas, OPENBLAS)
+        libraries["openBlasFiles"] = blas_libraries.probe("openblas", openblas)
     print(f"BLAS files: {libraries}", flush=True)
     best_core = best_openblas_core() if have_openblas else None
     tuned = dict(openblas, OPENBLAS_CORETYPE=best_core) if best_core else None
