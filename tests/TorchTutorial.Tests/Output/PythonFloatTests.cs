@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using TorchSharp;
 using TorchTutorial.Output;
 
@@ -29,6 +31,25 @@ public sealed class PythonFloatTests
     public void Repr_MatchesPython(double value, string expected)
     {
         Assert.That(PythonFloat.Repr(value), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Repr_MatchesCPythonOnEveryRecordedValue()
+    {
+        // Fixtures/python_float_repr.json: CPython's repr of every decimal exponent, random bit patterns, widened
+        // float32 values and whole numbers up to 1e17 (make_float_fixture.py).
+        string path = Path.Combine(RepositoryPaths.Root, "tests", "TorchTutorial.Tests", "Output", "Fixtures", "python_float_repr.json");
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        var cases = document.RootElement.GetProperty("cases").EnumerateArray()
+            .Select(c => (Bits: c[0].GetString()!, Python: c[1].GetString()!)).ToArray();
+        var wrong = cases
+            .Select(c => (c.Bits, c.Python, Ours: PythonFloat.Repr(BitConverter.UInt64BitsToDouble(ulong.Parse(c.Bits, NumberStyles.HexNumber, CultureInfo.InvariantCulture)))))
+            .Where(c => c.Ours != c.Python)
+            .Select(c => $"{c.Bits}: Python {c.Python}, ours {c.Ours}")
+            .ToArray();
+
+        Assert.That(cases, Has.Length.GreaterThan(3000), "the fixture lost its cases");
+        Assert.That(wrong.Length, Is.Zero, () => $"{wrong.Length} of {cases.Length} values differ, e.g. {string.Join("; ", wrong.Take(5))}");
     }
 
     [Test]
