@@ -40,14 +40,18 @@ public sealed class TextReporter : IRunReporter
             return body(new LineProgress(stdout), stdout);
         }
 
+        // No auto refresh: Spectre's would redraw from a thread of its own, and a thread that allocates while a step is
+        // in libtorch can let the GC finalize a Scalar that TorchSharp is still reading (docs/memory.md). The bar is
+        // redrawn from the training thread instead, between steps.
         SectionResult? result = null;
         AnsiConsole.Progress()
             .AutoClear(false)
+            .AutoRefresh(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
                 var task = ctx.AddTask(section.Name, maxValue: settings.Training.Steps);
-                result = body(new BarProgress(task), TextWriter.Null);
+                result = body(new BarProgress(ctx, task), TextWriter.Null);
             });
         return result!;
     }
@@ -106,12 +110,21 @@ public sealed class TextReporter : IRunReporter
         public void Report(TrainingProgress value) => stdout.WriteLine($"{value.Step} {PythonFloat.Repr(value.Loss)}");
     }
 
-    private sealed class BarProgress(ProgressTask task) : IProgress<TrainingProgress>
+    /// <summary>Updates the bar on the training thread and redraws it at most ten times a second (Spectre's own rate).</summary>
+    private sealed class BarProgress(ProgressContext context, ProgressTask task) : IProgress<TrainingProgress>
     {
+        private static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(100);
+        private readonly System.Diagnostics.Stopwatch sinceRefresh = System.Diagnostics.Stopwatch.StartNew();
+
         public void Report(TrainingProgress value)
         {
             task.Value = value.Step + 1;
             task.Description = string.Create(CultureInfo.InvariantCulture, $"step {value.Step,6}  loss {value.Loss,12:G6}");
+            if (sinceRefresh.Elapsed >= RefreshInterval || value.Step + 1 == value.TotalSteps)
+            {
+                context.Refresh();
+                sinceRefresh.Restart();
+            }
         }
     }
 }

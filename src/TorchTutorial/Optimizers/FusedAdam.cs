@@ -214,7 +214,8 @@ public sealed class FusedAdam : TorchSharp.Modules.Adam
             if (counter.Value != state.step)
             {
                 // The state's step was set from outside (a checkpoint): the kernel's step tensor follows it.
-                counter.Tensor.fill_(state.step);
+                using Scalar stepValue = state.step;   // disposed here, not left to the finalizer (docs/memory.md)
+                counter.Tensor.fill_(stepValue);
             }
 
             state.step++;

@@ -119,7 +119,14 @@ public static class MemorySoak
         public void Report(TrainingProgress value) => report(value);
     }
 
-    /// <summary>Diagnostics (BENCH_WATCH_RSS=1): polls /proc/self/status every 2 ms and prints every new high of VmRSS.</summary>
+    /// <summary>
+    /// Diagnostics (BENCH_WATCH_RSS=1): polls /proc/self/status every 2 ms and prints every new high of VmRSS, with the
+    /// GC's and glibc's figures at that moment.
+    /// </summary>
+    /// <remarks>
+    /// Its thread allocates while the steps run, so it can trigger a GC while TorchSharp's Adam is inside libtorch with a
+    /// Scalar it no longer references: such a run may abort in <c>c10::Scalar::toFloat</c> (docs/memory.md).
+    /// </remarks>
     private sealed class RssWatcher : IDisposable
     {
         private readonly Thread thread;
@@ -167,7 +174,9 @@ public static class MemorySoak
                         }
 
                         high = rss;
-                        Console.WriteLine($"watch: rss {rss >> 20} MB anon {ProcessStats.ResidentAnonymousBytes() >> 20} file {ProcessStats.ResidentFileBytes() >> 20} near step {lastStep()} gen0 {GC.CollectionCount(0)} gen1 {GC.CollectionCount(1)} gen2 {GC.CollectionCount(2)}");
+                        var heap = NativeHeapStats.Read();
+                        Console.WriteLine($"watch: rss {rss >> 20} MB anon {ProcessStats.ResidentAnonymousBytes() >> 20} file {ProcessStats.ResidentFileBytes() >> 20} near step {lastStep()} gen0 {GC.CollectionCount(0)} gen1 {GC.CollectionCount(1)} gen2 {GC.CollectionCount(2)} " +
+                            $"GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes >> 20} MB, native arena {heap?.Arena >> 20} in use {heap?.InUse >> 20} free {heap?.Free >> 20} (top {heap?.TopFree >> 20}) mmapped {heap?.Mmapped >> 20} MB");
                     }
 
                     Thread.Sleep(2);
