@@ -278,11 +278,11 @@ public static class ReportWriter
             "`TORCHTUTORIAL_MALLOC_TUNING=0` turns it off, which is how the *before* figures were measured (same binary, separate processes): *before* is what " +
             "a program gets that never calls it, the tutorial apps (`tutorial/*.cs`) among them.");
         md.AppendLine();
-        md.AppendLine("Why 8 MiB: a trim threshold of 64 MiB (glibc's own ceiling, twice the mmap one) also removes the faults that remain at the mid sizes of §4 " +
-            "(e.g. 256×1000), but at the tutorial's sizes the heap then keeps tens of megabytes of free memory and resident memory climbs in steps over a long " +
-            "run (§6 shows that run, made with the `MALLOC_*_` variables); 8 MiB keeps the tutorial's steps free of faults and resident memory flat. In exploratory " +
-            "runs (not part of this script) 8 MiB was at or below glibc's default in page faults at every size of §4; a lower mmap threshold (1–4 MiB) brought " +
-            "the faults back for 4–16 MB tensors. Larger models can set `MALLOC_TRIM_THRESHOLD_` themselves; Tune then leaves glibc alone.");
+        md.AppendLine("Why 8 MiB: the trim threshold is how much free memory the heap may keep at its top, resident, before glibc returns it. " +
+            "8 MiB is several times what a step at the tutorial's sizes frees, so those steps keep their memory (the page faults per step above); a mid-size step of §4 that frees more " +
+            "than that (e.g. 256×1000) still returns and faults part of its memory each step. A larger threshold, up to glibc's own ceiling of 64 MiB " +
+            "(twice the mmap threshold), lets the heap keep that much more free memory resident: §6 runs the soak with it (through the `MALLOC_*_` " +
+            $"variables) beside Tune's setting{TrimComparison(r)}. Larger models can set `MALLOC_TRIM_THRESHOLD_` themselves; Tune then leaves glibc alone.");
         md.AppendLine();
         if (r.BreakdownGlibc is not null && r.BreakdownTuned is not null)
         {
@@ -332,6 +332,20 @@ public static class ReportWriter
                 "allocator alone: a program that trains through it without calling `NativeHeap.Tune()`, like a hand-written TorchSharp loop, pays the *before* price.");
             md.AppendLine();
         }
+    }
+
+    /// <summary>§3's comparison of the two trim thresholds, from §6's soaks; empty when either soak did not run.</summary>
+    private static string TrimComparison(ResultFiles r)
+    {
+        if (r.MemoryFacade is not { } tuned || r.MemoryFacadeEnv is not { } trim64)
+        {
+            return string.Empty;
+        }
+
+        static double Peak(MemorySoak.Result m) => (m.Samples[^1].PeakRssBytes - m.BaselineRssBytes) / 1048576.0;
+        static double Sampled(MemorySoak.Result m) => (m.Samples.Where(s => s.Step >= m.ShortRunSteps).Max(s => s.RssBytes) - m.BaselineRssBytes) / 1048576.0;
+        return $": in this run, after step {tuned.ShortRunSteps:N0}, the peak grew by {F(Peak(tuned), 1)} MB with 8 MiB ({tuned.MeasuredSteps:N0} steps) and by " +
+            $"{F(Peak(trim64), 1)} MB with 64 MiB ({trim64.MeasuredSteps:N0} steps), the sampled RSS by {F(Sampled(tuned), 1)} and {F(Sampled(trim64), 1)} MB; one run each";
     }
 
     private static void ScalingSection(StringBuilder md, ResultFiles r, List<(string, string, string, string)> goals)
@@ -433,9 +447,8 @@ public static class ReportWriter
                 ? $"At the tutorial's sizes a second thread buys little or nothing (nn and optim steps: {Speed(speedups[("small", "Nn")])} and {Speed(speedups[("small", "Optim")])}; " +
                   $"the product alone {Speed(speedups[("small", "Product")])}): a step is dozens of small kernels, most of them below libtorch's " +
                   "parallelisation grain, and every parallel region pays an OpenMP fork/join. On a 2-core machine the second thread also competes with everything else " +
-                  "on the machine: when the other core is busy, an OpenMP barrier waits for a thread that is not running; the note's 64×1000×100 product that once ran " +
-                  "70 times slower with two threads is most likely that effect (the bracketed slowest iterations show how far the 2-thread columns spread in this run). With one " +
-                  "thread nothing waits. " +
+                  "on the machine: when the other core is busy, an OpenMP barrier waits for a thread that is not running (the bracketed slowest iterations " +
+                  "show how far the 2-thread columns spread in this run). With one thread nothing waits. " +
                   $"Large problems do gain from a second core ({Speed(largeSteps)} for the large steps), so `--threads 2` (or more on bigger machines) is the right " +
                   "choice when the sizes are raised; the default serves the tutorial's sizes."
                 : $"Even at the tutorial's sizes two threads are faster (nn and optim steps {Speed(speedups[("small", "Nn")])}, {Speed(speedups[("small", "Optim")])}), " +
@@ -454,7 +467,7 @@ public static class ReportWriter
             "is excluded as warm-up): every 1,000 steps the resident set (VmRSS), the kernel's peak (VmHWM) and the live tensor count (`DisposeScopeManager.Statistics.ThreadTotalLiveCount`, " +
             "tensors created and not yet disposed on the training thread). *Growth* is the highest resident size of the whole run, sampled or peak, minus " +
             "the peak (VmHWM) at step 2,000, i.e. how much more a long run peaks at than a short one. The benchmark program runs with the examples' GC setting " +
-            "(`System.GC.Gen0MaxBudget` 4 MiB, see below). *facade* is the section's own code through `TrainingLoop`; *no DisposeScope* is the section's own step in a plain loop " +
+            "(`System.GC.Gen0MaxBudget` 4 MiB, docs/memory.md). *facade* is the section's own code through `TrainingLoop`; *no DisposeScope* is the section's own step in a plain loop " +
             "whose scope lets go of every tensor instead of disposing it, so its tensors are freed only when .NET's garbage collector finalizes them (it runs with the same allocator setting, so the " +
             "difference is the DisposeScope's alone).");
         md.AppendLine();
@@ -481,8 +494,11 @@ public static class ReportWriter
                 long before = Math.Max(after[i - 1].PeakRssBytes, after[i - 1].RssBytes);
                 if (after[i].PeakRssBytes > before + (8L << 20) && after[i].RssBytes < after[i].PeakRssBytes - (8L << 20))
                 {
-                    jumps.Add($"{name} ({m.Allocator}): +{F((after[i].PeakRssBytes - before) / 1048576.0, 0)} MB between steps {after[i - 1].Step:N0} and {after[i].Step:N0}, " +
-                        $"back to {F(after[i].RssBytes / 1048576.0, 1)} MB at the next sample");
+                    var (a, b) = (after[i - 1], after[i]);
+                    jumps.Add($"{name} ({m.Allocator}): +{F((b.PeakRssBytes - before) / 1048576.0, 0)} MB between steps {a.Step:N0} and {b.Step:N0}, " +
+                        $"back to {F(b.RssBytes / 1048576.0, 1)} MB at the next sample; from the one sample to the other, live tensors {a.LiveTensors} → {b.LiveTensors}, " +
+                        $"the .NET GC's committed memory {F(a.ManagedCommittedBytes / 1048576.0, 1)} → {F(b.ManagedCommittedBytes / 1048576.0, 1)} MB, " +
+                        $"glibc's bytes in use {F(a.NativeInUseBytes / 1048576.0, 1)} → {F(b.NativeInUseBytes / 1048576.0, 1)} MB");
                 }
             }
         }
@@ -494,10 +510,8 @@ public static class ReportWriter
         if (jumps.Count > 0)
         {
             md.AppendLine("Transient peaks seen only by the high-water mark (resident memory went up and came back down between two samples): " + string.Join("; ", jumps) + ". " +
-                "At every sample the live tensor count, the .NET GC's committed memory and glibc's bytes in use are unchanged, so these are not tensors kept by " +
-                "the loop; in exploratory runs that polled /proc every 2 ms such a peak built up in glibc's heap over a few hundred steps and was then released " +
-                "(freed memory inside the heap), it appeared at a different step in every run and in most 25,000-step runs not at all, with every allocator " +
-                "setting including a 64 MiB trim threshold. Its source was not pinned down; it is reported here rather than averaged away.");
+                "The samples on either side cannot say what the memory held in between; this run does not pin the source down, and the peak is reported " +
+                "rather than averaged away.");
             md.AppendLine();
         }
 
@@ -507,8 +521,7 @@ public static class ReportWriter
             md.AppendLine("Without a scope the live tensor count only says how many tensors the program never disposed (all of them); those are released by the " +
                 "finalizer thread, which that counter does not see. Its resident memory is the figure that matters: with `NativeHeap.Tune()`'s setting the garbage " +
                 "collector keeps up here, at a higher level than the facade's, because each tensor's native memory lives until a collection finalizes it. " +
-                "The last rows are the facade with glibc's defaults (`TORCHTUTORIAL_MALLOC_TUNING=0`: a program that does not call `NativeHeap.Tune()`; shorter, it is slow) and with the 64 MiB trim threshold that was " +
-                "tried and rejected (§3).");
+                "The last rows are the facade with glibc's defaults (`TORCHTUTORIAL_MALLOC_TUNING=0`: a program that does not call `NativeHeap.Tune()`; shorter, it is slow) and with the 64 MiB trim threshold §3 compares with Tune's 8 MiB.");
             md.AppendLine();
         }
 
