@@ -106,9 +106,11 @@ phase breakdown-glibc env TORCHTUTORIAL_MALLOC_TUNING=0 "$BENCH" breakdown glibc
 # BenchmarkDotNet: all five suites in one process (in-process toolchain).
 phase benchmarkdotnet "$BENCH" bdn sections floors loop scaling threads
 
-# Memory: 100,000 steps from step 0 through the facade; the same loop without a DisposeScope; (shorter, it is slow)
-# the facade with glibc's allocator defaults; and the facade with the 64 MiB trim threshold that was tried and rejected.
+# Memory: 100,000 steps from step 0 through the facade, with TorchSharp's Adam and with --fused (FusedAdam); the same
+# loop without a DisposeScope; (shorter, it is slow) the facade with glibc's allocator defaults; and the facade with a
+# 64 MiB trim threshold.
 phase memory-facade "$BENCH" memory facade 100000
+phase memory-fused "$BENCH" memory fused 100000
 phase memory-noscope "$BENCH" memory noscope 100000
 phase memory-facade-glibc env TORCHTUTORIAL_MALLOC_TUNING=0 "$BENCH" memory facade 20000
 phase memory-facade-trim64 env MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=67108864 "$BENCH" memory facade 100000

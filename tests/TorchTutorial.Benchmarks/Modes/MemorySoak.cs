@@ -15,7 +15,8 @@ namespace TorchTutorial.Benchmarks.Modes;
 /// The memory soak: the optim section (Adam, the step that makes the most temporaries) at the tutorial's sizes for
 /// 100,000 steps, sampling resident memory, its peak (the kernel's VmHWM) and the live tensor count every 1,000 steps
 /// from step 0: nothing is excluded as warm-up. Growth is the peak at the end minus the peak at step 2,000, the
-/// comparison of a long run with a short one. <c>facade</c> runs the section's own code through <see cref="TrainingLoop"/> (a DisposeScope per step);
+/// comparison of a long run with a short one. <c>facade</c> runs the section's own code through <see cref="TrainingLoop"/> (a DisposeScope per step),
+/// <c>fused</c> the same with <c>--fused</c> (FusedAdam);
 /// <c>noscope</c> runs the section's own step in a plain loop whose DisposeScope lets go of every tensor instead of
 /// disposing it, so tensors are freed only when .NET's garbage collector finalizes them.
 /// </summary>
@@ -76,11 +77,15 @@ public static class MemorySoak
 
         using var watcher = Environment.GetEnvironmentVariable("BENCH_WATCH_RSS") is "1" ? new RssWatcher(() => samples.Count > 0 ? samples[^1].Step : 0) : null;
         manual_seed(0);
-        if (variant == "facade")
+        if (variant is "facade" or "fused")
         {
             var section = SectionCatalog.Get("optim");
             var progress = new SyncProgress(p => Record(p.Step + 1));
-            var settings = RunSettings.Defaults(section) with { Training = new TrainingOptions(total, section.Training!.LearningRate, sampleEvery) };
+            var settings = RunSettings.Defaults(section) with
+            {
+                Training = new TrainingOptions(total, section.Training!.LearningRate, sampleEvery),
+                FusedAdam = variant == "fused",   // --fused: FusedAdam, which disposes its Scalars, in place of TorchSharp's Adam
+            };
             Record(0);
             SectionContext.Run(settings, progress);
         }
@@ -103,7 +108,7 @@ public static class MemorySoak
         }
         else
         {
-            throw new ArgumentException($"memory: facade or noscope, not '{variant}'.", nameof(variant));
+            throw new ArgumentException($"memory: facade, fused or noscope, not '{variant}'.", nameof(variant));
         }
 
         var result = new Result(variant, "optim", shortRunSteps, measuredSteps, sampleEvery, allocator, samples);

@@ -467,14 +467,15 @@ public static class ReportWriter
             "is excluded as warm-up): every 1,000 steps the resident set (VmRSS), the kernel's peak (VmHWM) and the live tensor count (`DisposeScopeManager.Statistics.ThreadTotalLiveCount`, " +
             "tensors created and not yet disposed on the training thread). *Growth* is the highest resident size of the whole run, sampled or peak, minus " +
             "the peak (VmHWM) at step 2,000, i.e. how much more a long run peaks at than a short one. The benchmark program runs with the examples' GC setting " +
-            "(`System.GC.Gen0MaxBudget` 4 MiB, docs/memory.md). *facade* is the section's own code through `TrainingLoop`; *no DisposeScope* is the section's own step in a plain loop " +
+            "(`System.GC.Gen0MaxBudget` 4 MiB, docs/memory.md). *facade* is the section's own code through `TrainingLoop`, with TorchSharp's Adam, which leaves the Scalars it makes to the finalizer (docs/memory.md); " +
+            "*facade, --fused* the same with `--fused` (FusedAdam, which disposes its Scalars); *no DisposeScope* is the section's own step in a plain loop " +
             "whose scope lets go of every tensor instead of disposing it, so its tensors are freed only when .NET's garbage collector finalizes them (it runs with the same allocator setting, so the " +
             "difference is the DisposeScope's alone).");
         md.AppendLine();
         md.AppendLine("| variant | allocator | steps | peak at step 2,000 | growth of sampled RSS | growth of peak RSS (VmHWM) | peak RSS | live tensors: step 2,000 → end | ms/step (wall) | goal ≤ 16 MB |");
         md.AppendLine("|---|---|---:|---:|---:|---:|---:|---|---:|---|");
         var jumps = new List<string>();
-        foreach (var (name, m) in new[] { ("facade", r.MemoryFacade), ("no DisposeScope", r.MemoryNoScope), ("facade", r.MemoryFacadeGlibc), ("facade", r.MemoryFacadeEnv) })
+        foreach (var (name, m) in new[] { ("facade", r.MemoryFacade), ("facade, --fused", r.MemoryFused), ("no DisposeScope", r.MemoryNoScope), ("facade", r.MemoryFacadeGlibc), ("facade", r.MemoryFacadeEnv) })
         {
             if (m is null)
             {
@@ -525,14 +526,14 @@ public static class ReportWriter
             md.AppendLine();
         }
 
-        foreach (var m in new[] { r.MemoryFacade, r.MemoryNoScope, r.MemoryFacadeEnv })
+        foreach (var m in new[] { r.MemoryFacade, r.MemoryFused, r.MemoryNoScope, r.MemoryFacadeEnv })
         {
             if (m is null)
             {
                 continue;
             }
 
-            md.AppendLine($"Resident memory of *{(m.Variant == "facade" ? "facade" : "no DisposeScope")}* ({m.Allocator}) every 10,000 steps, MB (peak so far in brackets): " +
+            md.AppendLine($"Resident memory of *{m.Variant switch { "facade" => "facade", "fused" => "facade, --fused", _ => "no DisposeScope" }}* ({m.Allocator}) every 10,000 steps, MB (peak so far in brackets): " +
                 string.Join(", ", m.Samples.Where(s => s.Step % 10_000 == 0 || s == m.Samples[^1]).Select(s => $"{s.Step / 1000}k: {F(s.RssBytes / 1048576.0, 1)} ({F(s.PeakRssBytes / 1048576.0, 0)})")));
             md.AppendLine();
         }

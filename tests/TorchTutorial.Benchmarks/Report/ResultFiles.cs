@@ -19,6 +19,7 @@ public sealed class ResultFiles
         BreakdownTuned = Read<Breakdown.Output>("breakdown-tuned.json");
         BreakdownGlibc = Read<Breakdown.Output>("breakdown-glibc.json");
         MemoryFacade = Read<MemorySoak.Result>("memory-facade.json");
+        MemoryFused = Read<MemorySoak.Result>("memory-fused.json");
         MemoryFacadeGlibc = Read<MemorySoak.Result>("memory-facade-glibc.json");
         MemoryNoScope = Read<MemorySoak.Result>("memory-noscope.json");
         MemoryFacadeEnv = Read<MemorySoak.Result>("memory-facade-env.json");
@@ -71,6 +72,9 @@ public sealed class ResultFiles
 
     /// <summary>The soak through the facade.</summary>
     public MemorySoak.Result? MemoryFacade { get; }
+
+    /// <summary>The soak through the facade with <c>--fused</c> (FusedAdam).</summary>
+    public MemorySoak.Result? MemoryFused { get; }
 
     /// <summary>The soak through the facade with glibc's allocator defaults.</summary>
     public MemorySoak.Result? MemoryFacadeGlibc { get; }
