@@ -4,7 +4,7 @@
 //   fused [ROUNDS]                               nn, optim and optim --fused side by side in one process
 //   facades LABEL                                every section's facade alone (before/after of NativeHeap.Tune)
 //   breakdown [LABEL]                            where a step's time goes, phase by phase
-//   memory facade|fused|noscope [STEPS]                the memory soak (100,000 steps from step 0 by default)
+//   memory facade|fused|noscope [STEPS]          the memory soak (100,000 steps from step 0 by default)
 //   startup LAUNCH_UNIX_NS                       process start to the first finished step
 //   catalog                                      the workbench's sections (SectionCatalog) as JSON, for pytorch_steps.py
 //   env                                          machine and library facts

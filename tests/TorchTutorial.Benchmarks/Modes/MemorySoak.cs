@@ -39,6 +39,12 @@ public static class MemorySoak
         /// <summary>Resident anonymous memory at <see cref="ShortRunSteps"/>.</summary>
         public long BaselineAnonBytes => Samples.First(s => s.Step >= ShortRunSteps).RssAnonBytes;
 
+        /// <summary>The highest sampled resident size from <see cref="ShortRunSteps"/> on, minus the peak at <see cref="ShortRunSteps"/>.</summary>
+        public long SampledGrowthBytes => Samples.Where(s => s.Step >= ShortRunSteps).Max(s => s.RssBytes) - BaselineRssBytes;
+
+        /// <summary>The kernel's peak (VmHWM) at the end minus the peak at <see cref="ShortRunSteps"/>.</summary>
+        public long PeakGrowthBytes => Samples[^1].PeakRssBytes - BaselineRssBytes;
+
         /// <summary>The kernel's peak (VmHWM) at the end, or the highest sample if higher, minus the peak at <see cref="ShortRunSteps"/>.</summary>
         public long GrowthBytes => Math.Max(Samples.Max(s => s.RssBytes), Samples[^1].PeakRssBytes) - BaselineRssBytes;
     }

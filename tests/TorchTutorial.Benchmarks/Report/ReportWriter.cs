@@ -334,6 +334,14 @@ public static class ReportWriter
         }
     }
 
+    /// <summary>A soak's name in §6: its variant (the allocator has a column of its own).</summary>
+    private static string SoakLabel(MemorySoak.Result m) => m.Variant switch
+    {
+        "facade" => "facade",
+        "fused" => "facade, --fused",
+        _ => "no DisposeScope",
+    };
+
     /// <summary>§3's comparison of the two trim thresholds, from §6's soaks; empty when either soak did not run.</summary>
     private static string TrimComparison(ResultFiles r)
     {
@@ -342,10 +350,9 @@ public static class ReportWriter
             return string.Empty;
         }
 
-        static double Peak(MemorySoak.Result m) => (m.Samples[^1].PeakRssBytes - m.BaselineRssBytes) / 1048576.0;
-        static double Sampled(MemorySoak.Result m) => (m.Samples.Where(s => s.Step >= m.ShortRunSteps).Max(s => s.RssBytes) - m.BaselineRssBytes) / 1048576.0;
-        return $": in this run, after step {tuned.ShortRunSteps:N0}, the peak grew by {F(Peak(tuned), 1)} MB with 8 MiB ({tuned.MeasuredSteps:N0} steps) and by " +
-            $"{F(Peak(trim64), 1)} MB with 64 MiB ({trim64.MeasuredSteps:N0} steps), the sampled RSS by {F(Sampled(tuned), 1)} and {F(Sampled(trim64), 1)} MB; one run each";
+        return $": in this run, after step {tuned.ShortRunSteps:N0}, the peak grew by {F(tuned.PeakGrowthBytes / 1048576.0, 1)} MB with 8 MiB ({tuned.MeasuredSteps:N0} steps) and by " +
+            $"{F(trim64.PeakGrowthBytes / 1048576.0, 1)} MB with 64 MiB ({trim64.MeasuredSteps:N0} steps), the sampled RSS by {F(tuned.SampledGrowthBytes / 1048576.0, 1)} " +
+            $"and {F(trim64.SampledGrowthBytes / 1048576.0, 1)} MB; one run each";
     }
 
     private static void ScalingSection(StringBuilder md, ResultFiles r, List<(string, string, string, string)> goals)
@@ -475,20 +482,22 @@ public static class ReportWriter
         md.AppendLine("| variant | allocator | steps | peak at step 2,000 | growth of sampled RSS | growth of peak RSS (VmHWM) | peak RSS | live tensors: step 2,000 → end | ms/step (wall) | goal ≤ 16 MB |");
         md.AppendLine("|---|---|---:|---:|---:|---:|---:|---|---:|---|");
         var jumps = new List<string>();
-        foreach (var (name, m) in new[] { ("facade", r.MemoryFacade), ("facade, --fused", r.MemoryFused), ("no DisposeScope", r.MemoryNoScope), ("facade", r.MemoryFacadeGlibc), ("facade", r.MemoryFacadeEnv) })
+        foreach (var m in new[] { r.MemoryFacade, r.MemoryFused, r.MemoryNoScope, r.MemoryFacadeGlibc, r.MemoryFacadeEnv })
         {
             if (m is null)
             {
                 continue;
             }
 
+            string name = SoakLabel(m);
+
             var warm = m.Samples.First(s => s.Step >= m.ShortRunSteps);
             var end = m.Samples[^1];
             var after = m.Samples.Where(s => s.Step >= m.ShortRunSteps).ToList();
-            double sampled = (after.Max(s => s.RssBytes) - m.BaselineRssBytes) / 1048576.0;
-            double peak = (end.PeakRssBytes - m.BaselineRssBytes) / 1048576.0;
+            double sampled = m.SampledGrowthBytes / 1048576.0;
+            double peak = m.PeakGrowthBytes / 1048576.0;
             double msPerStep = (end.ElapsedSeconds - warm.ElapsedSeconds) * 1000 / (end.Step - warm.Step);
-            string verdict = name == "facade" && m.Allocator == MemorySoak.TunedAllocator ? (Math.Max(sampled, peak) <= MemoryGrowthGoalMb ? "met" : "**not met**") : "–";
+            string verdict = m.Variant == "facade" && m.Allocator == MemorySoak.TunedAllocator ? (Math.Max(sampled, peak) <= MemoryGrowthGoalMb ? "met" : "**not met**") : "–";
             md.AppendLine($"| {name} | {m.Allocator} | {m.MeasuredSteps:N0} | {F(m.BaselineRssBytes / 1048576.0, 1)} MB | {F(sampled, 1)} MB | {F(peak, 1)} MB | {F(end.PeakRssBytes / 1048576.0, 1)} MB | {warm.LiveTensors} → {end.LiveTensors} | {F(msPerStep, 3)} | {verdict} |");
             for (int i = 1; i < after.Count; i++)
             {
@@ -533,7 +542,7 @@ public static class ReportWriter
                 continue;
             }
 
-            md.AppendLine($"Resident memory of *{m.Variant switch { "facade" => "facade", "fused" => "facade, --fused", _ => "no DisposeScope" }}* ({m.Allocator}) every 10,000 steps, MB (peak so far in brackets): " +
+            md.AppendLine($"Resident memory of *{SoakLabel(m)}* ({m.Allocator}) every 10,000 steps, MB (peak so far in brackets): " +
                 string.Join(", ", m.Samples.Where(s => s.Step % 10_000 == 0 || s == m.Samples[^1]).Select(s => $"{s.Step / 1000}k: {F(s.RssBytes / 1048576.0, 1)} ({F(s.PeakRssBytes / 1048576.0, 0)})")));
             md.AppendLine();
         }
@@ -541,10 +550,10 @@ public static class ReportWriter
         if (r.MemoryFacade is not null)
         {
             var m = r.MemoryFacade;
-            double sampled = (m.Samples.Where(s => s.Step >= m.ShortRunSteps).Max(s => s.RssBytes) - m.BaselineRssBytes) / 1048576.0;
-            double peak = (m.Samples[^1].PeakRssBytes - m.BaselineRssBytes) / 1048576.0;
+            double sampled = m.SampledGrowthBytes / 1048576.0;
+            double peak = m.PeakGrowthBytes / 1048576.0;
             string contrast = r.MemoryNoScope is null ? string.Empty
-                : $"; without DisposeScope: sampled +{F((r.MemoryNoScope.Samples.Where(s => s.Step >= r.MemoryNoScope.ShortRunSteps).Max(s => s.RssBytes) - r.MemoryNoScope.BaselineRssBytes) / 1048576.0, 1)} MB, peak +{F((r.MemoryNoScope.Samples[^1].PeakRssBytes - r.MemoryNoScope.BaselineRssBytes) / 1048576.0, 1)} MB, {F(r.MemoryNoScope.BaselineRssBytes / 1048576.0, 0)} MB baseline";
+                : $"; without DisposeScope: sampled +{F(r.MemoryNoScope.SampledGrowthBytes / 1048576.0, 1)} MB, peak +{F(r.MemoryNoScope.PeakGrowthBytes / 1048576.0, 1)} MB, {F(r.MemoryNoScope.BaselineRssBytes / 1048576.0, 0)} MB baseline";
             goals.Add(("memory: optim, peak over 100,000 steps minus the peak at step 2,000 (soak, facade)", "≤ 16 MB",
                 $"sampled RSS +{F(sampled, 1)} MB; peak RSS (VmHWM) +{F(peak, 1)} MB; live tensors {m.Samples.First(s => s.Step >= m.ShortRunSteps).LiveTensors} → {m.Samples[^1].LiveTensors}{contrast}",
                 Math.Max(sampled, peak) <= MemoryGrowthGoalMb ? "met" : peak > MemoryGrowthGoalMb && sampled <= MemoryGrowthGoalMb ? "**not met** by the peak (one transient, §6); met by the samples" : "**not met**"));
